@@ -1,0 +1,347 @@
+#include "CommandLine.h"
+
+#include "UnixSignals.h"
+#include "core/Config.h"
+#include "core/Log.h"
+#include "gui/AdminWindow.h"
+#include "host/ServiceHost.h"
+#include "secrets/SecretStore.h"
+#include "storage/Backup.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace caiwu;
+
+namespace {
+
+enum Exit { Ok = 0, Failed = 1, Usage = 2 };
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+int fail(const AppError &error)
+{
+    err() << "caiwu: " << error.message << Qt::endl;
+    return error.status == 400 ? Usage : Failed;
+}
+
+const QStringList ServeOptions = {QStringLiteral("listen"), QStringLiteral("api-port"), QStringLiteral("mail-port"),
+                                  QStringLiteral("threads")};
+
+void describe(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QStringLiteral(
+        "Caiwu, the office's finance and HR appliance.\n\n"
+        "Commands:\n"
+        "  (none)                     open the admin window (or serve, without a display)\n"
+        "  serve                      run the services headless until SIGTERM or SIGINT\n"
+        "  migrate status|up          show or apply database migrations\n"
+        "  backup FILE                write an online copy of the database to FILE\n"
+        "  restore FILE               replace the database with FILE (the current one is saved first)\n"
+        "  config get KEY | set KEY VALUE | list\n"
+        "  secrets set NAME           store a secret read from standard input\n"
+        "  secrets status             which secret store is used and which secrets are set"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {QStringLiteral("data-dir"), QStringLiteral("Folder for the database, vouchers, backups and logs."), QStringLiteral("DIR")},
+        {QStringLiteral("config"), QStringLiteral("Config file to use instead of the default."), QStringLiteral("FILE")},
+        {QStringLiteral("listen"), QStringLiteral("serve: address the API listens on."), QStringLiteral("ADDR")},
+        {QStringLiteral("api-port"), QStringLiteral("serve: API port (0 picks a free one)."), QStringLiteral("N")},
+        {QStringLiteral("mail-port"), QStringLiteral("serve: mail service port."), QStringLiteral("N")},
+        {QStringLiteral("threads"), QStringLiteral("serve: HTTP worker threads (0 = one per core)."), QStringLiteral("N")},
+    });
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("What to do (see above)."), QStringLiteral("[command]"));
+}
+
+Result<Config> loadConfig(const QCommandLineParser &parser)
+{
+    const QString file = parser.isSet(QStringLiteral("config")) ? parser.value(QStringLiteral("config"))
+                                                                : Config::defaultFilePath();
+    auto config = Config::load(file);
+    if (!config)
+        return config.error();
+    const std::pair<const char *, const char *> flags[] = {
+        {"data-dir", "data.dir"}, {"listen", "api.listen"}, {"api-port", "api.port"},
+        {"mail-port", "mail.port"}, {"threads", "api.threads"}};
+    for (const auto &[flag, key] : flags) {
+        const QString name = QString::fromLatin1(flag);
+        if (!parser.isSet(name))
+            continue;
+        QString value = parser.value(name);
+        if (name == QLatin1String("data-dir"))
+            value = QDir(value).absolutePath();
+        if (auto ok = config->setOverride(QString::fromLatin1(key), value); !ok)
+            return AppError::validation(QStringLiteral("--%1: %2").arg(name, ok.error().message));
+    }
+    return config;
+}
+
+void installLog(const ServiceHost &host)
+{
+    Log::install(host.paths().logs(), Log::parseLevel(host.config().string(QStringLiteral("log.level"))));
+}
+
+int serve(ServiceHost &host)
+{
+    installLog(host);
+    if (auto ok = host.start(); !ok)
+        return fail(ok.error());
+    out() << "caiwu: serving API on http://" << host.config().string(QStringLiteral("api.listen")) << ':'
+          << host.apiPort() << " (data in " << host.paths().root() << ")" << Qt::endl;
+    UnixSignals signals;
+    QObject::connect(&signals, &UnixSignals::terminationRequested, &host, [&host](int sig) {
+        qCInfo(lcHost) << "signal" << sig << "received: finishing requests in progress, then stopping";
+        host.stop();
+        QCoreApplication::quit();
+    });
+    const int code = QCoreApplication::exec();
+    host.stop();
+    out() << "caiwu: stopped" << Qt::endl;
+    return code;
+}
+
+int window(ServiceHost &host)
+{
+    installLog(host);
+    UnixSignals signals;
+    QObject::connect(&signals, &UnixSignals::terminationRequested, &host, [] { QCoreApplication::quit(); });
+    AdminWindow window(host);
+    window.show();
+    if (auto ok = host.start(); !ok)
+        window.showStartError(ok.error().message);
+    const int code = QCoreApplication::exec();
+    host.stop();
+    return code;
+}
+
+int migrate(ServiceHost &host, const QStringList &args)
+{
+    const QString action = args.value(1);
+    if (action == QLatin1String("status")) {
+        auto states = host.migrator().status();
+        if (!states)
+            return fail(states.error());
+        out() << "database: " << host.paths().database() << Qt::endl;
+        int pending = 0;
+        for (const MigrationStatus &s : *states) {
+            QString state = s.unknown ? QStringLiteral("applied, UNKNOWN to this version")
+                          : s.changed ? QStringLiteral("applied, CHANGED since (checksum mismatch)")
+                          : s.applied ? QStringLiteral("applied %1").arg(QDateTime::fromMSecsSinceEpoch(s.appliedAt, Qt::UTC).toString(Qt::ISODate))
+                                      : QStringLiteral("pending");
+            pending += s.applied ? 0 : 1;
+            out() << QStringLiteral("%1  sha256:%2  %3").arg(s.name, -28).arg(s.checksum.left(16), state) << Qt::endl;
+        }
+        out() << pending << " pending" << Qt::endl;
+        return Ok;
+    }
+    if (action == QLatin1String("up")) {
+        if (auto ok = host.lockDataFolder(); !ok)
+            return fail(ok.error());
+        auto run = host.migrator().up(host.paths().backups(), [](int done, int total, const QString &name) {
+            if (!name.isEmpty())
+                out() << "applying " << name << " (" << done + 1 << '/' << total << ")" << Qt::endl;
+        });
+        if (!run)
+            return fail(run.error());
+        if (!run->backupFile.isEmpty())
+            out() << "backup written to " << run->backupFile << Qt::endl;
+        out() << (run->applied.isEmpty() ? QStringLiteral("nothing to apply") : QStringLiteral("applied %1 migration(s)").arg(run->applied.size()))
+              << Qt::endl;
+        return Ok;
+    }
+    err() << "caiwu: migrate takes 'status' or 'up'" << Qt::endl;
+    return Usage;
+}
+
+int backup(ServiceHost &host, const QStringList &args)
+{
+    if (args.size() != 2) {
+        err() << "caiwu: backup takes one FILE" << Qt::endl;
+        return Usage;
+    }
+    if (auto ok = host.paths().ensure(); !ok)
+        return fail(ok.error());
+    auto info = Backup::create(host.database(), args[1]);
+    if (!info)
+        return fail(info.error());
+    out() << "backup written to " << info->path << " (" << info->sizeBytes << " bytes, schema version "
+          << info->schemaVersion << ")" << Qt::endl;
+    return Ok;
+}
+
+int restore(ServiceHost &host, const QStringList &args)
+{
+    if (args.size() != 2) {
+        err() << "caiwu: restore takes one FILE" << Qt::endl;
+        return Usage;
+    }
+    if (auto ok = host.lockDataFolder(); !ok)
+        return fail(ok.error());
+    const QString safety = Backup::timestampedName(host.paths().backups(), QStringLiteral("before-restore"));
+    auto info = Backup::restore(host.database(), args[1], safety);
+    if (!info)
+        return fail(info.error());
+    out() << "restored " << info->path << " (schema version " << info->schemaVersion << "); the previous database was saved to "
+          << safety << Qt::endl;
+    if (auto pending = host.migrator().pendingCount(); pending && *pending > 0)
+        out() << *pending << " migration(s) are pending; they run at the next start, or now with 'caiwu migrate up'" << Qt::endl;
+    return Ok;
+}
+
+int config(const Config &config, const QStringList &args)
+{
+    const QString action = args.value(1);
+    if (action == QLatin1String("get") && args.size() == 3) {
+        const ConfigKey *key = Config::find(args[2]);
+        if (!key)
+            return fail(Config::parse(args[2], QString()).error());
+        out() << Config::toText(*key, config.value(key->name)) << Qt::endl;
+        return Ok;
+    }
+    if (action == QLatin1String("set") && args.size() == 4) {
+        if (auto ok = Config::writeToFile(config.filePath(), args[2], args[3]); !ok)
+            return fail(ok.error());
+        const ConfigKey *key = Config::find(args[2]);
+        out() << key->name << " = " << Config::toText(*key, Config::parse(*key, args[3]).value()) << " (saved to "
+              << config.filePath() << "; takes effect when the " << key->service << " service restarts)" << Qt::endl;
+        return Ok;
+    }
+    if (action == QLatin1String("list") && args.size() == 2) {
+        static const char *const sources[] = {"default", "file", "environment", "command line"};
+        for (const ConfigKey &key : Config::keys())
+            out() << key.name << " = " << Config::toText(key, config.value(key.name)) << "  ["
+                  << sources[int(config.source(key.name))] << "] " << key.description << Qt::endl;
+        return Ok;
+    }
+    err() << "caiwu: config takes 'get KEY', 'set KEY VALUE' or 'list'" << Qt::endl;
+    return Usage;
+}
+
+int secrets(ServiceHost &host, const QStringList &args)
+{
+    const QString action = args.value(1);
+    if (action == QLatin1String("set") && args.size() == 3) {
+        const QString name = args[2];
+        if (!SecretName::all().contains(name)) {
+            err() << "caiwu: " << name << ": no such secret; known secrets are " << SecretName::all().join(QStringLiteral(", "))
+                  << Qt::endl;
+            return Usage;
+        }
+        QFile in;
+        in.open(stdin, QIODevice::ReadOnly);
+        QByteArray value = in.readAll();
+        if (value.endsWith('\n'))
+            value.chop(1);
+        if (value.endsWith('\r'))
+            value.chop(1);
+        if (value.isEmpty()) {
+            err() << "caiwu: no value on standard input (e.g. `printf %s \"$VALUE\" | caiwu secrets set " << name << "`)" << Qt::endl;
+            return Usage;
+        }
+        auto store = host.secrets();
+        if (!store)
+            return fail(store.error());
+        if (auto ok = (*store)->write(name, value); !ok)
+            return fail(ok.error());
+        out() << name << " stored in " << (*store)->location() << Qt::endl;
+        return Ok;
+    }
+    if (action == QLatin1String("status") && args.size() == 2) {
+        auto store = host.secrets();
+        if (!store)
+            return fail(store.error());
+        out() << "backend: " << (*store)->backend() << Qt::endl << "location: " << (*store)->location() << Qt::endl;
+        for (const QString &name : SecretName::all()) {
+            auto value = (*store)->read(name);
+            out() << name << ": " << (!value ? QStringLiteral("error: ") + value.error().message
+                                             : value->has_value() ? QStringLiteral("set") : QStringLiteral("not set"))
+                  << Qt::endl;
+        }
+        return Ok;
+    }
+    err() << "caiwu: secrets takes 'set NAME' or 'status'" << Qt::endl;
+    return Usage;
+}
+
+} // namespace
+
+bool CommandLine::wantsWindow(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--data-dir" || arg == "--config") {
+            ++i;
+            continue;
+        }
+        if (!arg.startsWith('-'))
+            return false; // a subcommand
+        if (arg == "-h" || arg == "--help" || arg == "-v" || arg == "--version")
+            return false;
+    }
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+int CommandLine::run(const QStringList &arguments, bool graphical)
+{
+    QCommandLineParser parser;
+    describe(parser);
+    if (!parser.parse(arguments)) {
+        err() << "caiwu: " << parser.errorText() << Qt::endl;
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return Ok;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        out() << "caiwu " << CAIWU_VERSION << Qt::endl;
+        return Ok;
+    }
+    const QStringList args = parser.positionalArguments();
+    const QString command = args.value(0);
+    for (const QString &option : ServeOptions) {
+        if (parser.isSet(option) && command != QLatin1String("serve") && !(command.isEmpty() && !graphical)) {
+            err() << "caiwu: --" << option << " only applies to 'serve'" << Qt::endl;
+            return Usage;
+        }
+    }
+    auto config = loadConfig(parser);
+    if (!config)
+        return fail(config.error());
+    if (command == QLatin1String("config"))
+        return ::config(*config, args);
+
+    ServiceHost host(std::move(config).value());
+    if (command.isEmpty())
+        return graphical ? window(host) : serve(host);
+    if (command == QLatin1String("serve") && args.size() == 1)
+        return serve(host);
+    if (command == QLatin1String("migrate"))
+        return migrate(host, args);
+    if (command == QLatin1String("backup"))
+        return backup(host, args);
+    if (command == QLatin1String("restore"))
+        return restore(host, args);
+    if (command == QLatin1String("secrets"))
+        return secrets(host, args);
+    err() << "caiwu: unknown command '" << args.join(QLatin1Char(' ')) << "'; see caiwu --help" << Qt::endl;
+    return Usage;
+}

@@ -1,0 +1,172 @@
+#include "ServiceHost.h"
+
+#include "SystemRoutes.h"
+#include "core/Log.h"
+
+#include <QHostInfo>
+#include <QSqlQuery>
+
+namespace caiwu {
+
+QString stateName(ServiceHost::State state)
+{
+    switch (state) {
+    case ServiceHost::State::Stopped: return QStringLiteral("stopped");
+    case ServiceHost::State::Starting: return QStringLiteral("starting");
+    case ServiceHost::State::Running: return QStringLiteral("running");
+    case ServiceHost::State::Stopping: return QStringLiteral("stopping");
+    case ServiceHost::State::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+ServiceHost::ServiceHost(Config config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_paths(m_config.string(QStringLiteral("data.dir")))
+    , m_database(std::make_unique<Database>(m_paths.database()))
+    , m_migrator(std::make_unique<Migrator>(*m_database))
+{
+    m_health = std::make_unique<HealthMonitor>(HealthMonitor::Targets{
+        m_database.get(), m_paths.root(), m_paths.vouchers(), m_paths.database(),
+        QHostAddress(m_config.string(QStringLiteral("mail.listen"))),
+        quint16(m_config.integer(QStringLiteral("mail.port")))});
+    // The log is buffered for throughput; a quiet appliance still shows its last lines.
+    m_logFlush.setInterval(1000);
+    connect(&m_logFlush, &QTimer::timeout, this, [] { Log::flush(); });
+}
+
+ServiceHost::~ServiceHost()
+{
+    stop(0);
+}
+
+Result<void> ServiceHost::lockDataFolder()
+{
+    if (m_lock && m_lock->isLocked())
+        return {};
+    if (auto ok = m_paths.ensure(); !ok)
+        return ok.error();
+    m_lock = std::make_unique<QLockFile>(m_paths.root() + QStringLiteral("/caiwu.lock"));
+    m_lock->setStaleLockTime(0); // a lock whose process is gone is stale at once
+    if (m_lock->tryLock(0))
+        return {};
+    qint64 pid = 0;
+    QString hostName, appName;
+    m_lock->getLockInfo(&pid, &hostName, &appName);
+    m_lock.reset();
+    return AppError::conflict(QStringLiteral("another Caiwu (process %1) is using the data folder %2; stop it first")
+                                  .arg(pid).arg(m_paths.root()));
+}
+
+Result<SecretStore *> ServiceHost::secrets()
+{
+    if (!m_secrets) {
+        auto store = openSecretStore(m_config.string(QStringLiteral("secrets.backend")), m_paths);
+        if (!store)
+            return store.error();
+        m_secrets = std::move(store).value();
+    }
+    return m_secrets.get();
+}
+
+QString ServiceHost::publicBaseUrl() const
+{
+    const QString configured = m_config.string(QStringLiteral("public.base_url"));
+    if (!configured.isEmpty())
+        return configured;
+    const quint16 port = apiPort() ? apiPort() : quint16(m_config.integer(QStringLiteral("api.port")));
+    return QStringLiteral("http://%1:%2").arg(QHostInfo::localHostName()).arg(port);
+}
+
+HttpLimits ServiceHost::httpLimits() const
+{
+    HttpLimits limits;
+    limits.maxBodyBytes = m_config.integer(QStringLiteral("http.max_body_bytes"));
+    limits.maxHeaderBytes = m_config.integer(QStringLiteral("http.max_header_bytes"));
+    limits.idleTimeoutMs = int(m_config.integer(QStringLiteral("http.idle_timeout_s")) * 1000);
+    limits.requestTimeoutMs = int(m_config.integer(QStringLiteral("http.request_timeout_s")) * 1000);
+    return limits;
+}
+
+void ServiceHost::setApiState(State state, const QString &detail)
+{
+    m_apiState = state;
+    m_apiDetail = detail;
+    Q_EMIT serviceStateChanged(QStringLiteral("api"), state, detail);
+}
+
+Result<void> ServiceHost::start()
+{
+    if (m_apiState == State::Running)
+        return {};
+    setApiState(State::Starting);
+    auto fail = [this](const AppError &error) -> Result<void> {
+        qCCritical(lcHost).noquote() << error.message;
+        setApiState(State::Failed, error.message);
+        return error;
+    };
+    if (auto ok = lockDataFolder(); !ok)
+        return fail(ok.error());
+
+    auto run = m_migrator->up(m_paths.backups(), [this](int done, int total, const QString &name) {
+        Q_EMIT migrationProgress(done, total, name);
+    });
+    if (!run)
+        return fail(run.error());
+    if (!run->backupFile.isEmpty())
+        qCInfo(lcHost).noquote() << "database backed up to" << run->backupFile << "before migrating";
+
+    auto store = secrets();
+    if (!store)
+        return fail(store.error());
+    auto key = ensureJwtSecret(**store);
+    if (!key)
+        return fail(key.error());
+    m_jwtKey = key.value();
+    qCInfo(lcHost).noquote() << "secrets are kept in" << (*store)->location();
+
+    if (m_router.routes().isEmpty())
+        registerSystemRoutes(m_router, *this);
+
+    m_health->start();
+    m_logFlush.start();
+
+    ApiServerOptions options;
+    options.address = QHostAddress(m_config.string(QStringLiteral("api.listen")));
+    options.port = quint16(m_config.integer(QStringLiteral("api.port")));
+    options.threads = int(m_config.integer(QStringLiteral("api.threads")));
+    options.limits = httpLimits();
+    options.logRequests = m_config.boolean(QStringLiteral("log.requests"));
+    options.cors = CorsPolicy(m_config.list(QStringLiteral("http.cors_origins")), publicBaseUrl());
+    Database *db = m_database.get();
+    m_api = std::make_unique<ApiServer>(m_router, m_metrics, [db] { db->releaseThreadConnection(); });
+    if (auto ok = m_api->start(options); !ok) {
+        m_api.reset();
+        m_health->stop();
+        return fail(ok.error());
+    }
+    setApiState(State::Running, QStringLiteral("listening on port %1").arg(m_api->port()));
+    return {};
+}
+
+void ServiceHost::stop(int graceMs)
+{
+    if (m_api) {
+        setApiState(State::Stopping);
+        m_api->stop(graceMs);
+        m_api.reset();
+        setApiState(State::Stopped);
+    }
+    m_health->stop();
+    m_logFlush.stop();
+    // Fold the WAL back into the main file so the folder holds one consistent file.
+    if (auto conn = m_database->connection(); conn)
+        QSqlQuery(*conn).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    m_database->releaseThreadConnection();
+    if (m_lock)
+        m_lock->unlock();
+    Log::flush();
+}
+
+} // namespace caiwu

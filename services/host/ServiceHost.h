@@ -1,0 +1,88 @@
+#pragma once
+
+#include "HealthMonitor.h"
+#include "core/Config.h"
+#include "core/DataPaths.h"
+#include "core/Result.h"
+#include "http/ApiServer.h"
+#include "http/Metrics.h"
+#include "http/Router.h"
+#include "secrets/SecretStore.h"
+#include "storage/Database.h"
+#include "storage/Migrator.h"
+
+#include <QLockFile>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace caiwu {
+
+// Builds, starts, stops and watches the appliance's services. The admin window, the
+// command line and the tests all drive the appliance through this one class.
+class ServiceHost : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Stopped, Starting, Running, Stopping, Failed };
+    Q_ENUM(State)
+
+    explicit ServiceHost(Config config, QObject *parent = nullptr);
+    ~ServiceHost() override;
+
+    const Config &config() const { return m_config; }
+    const DataPaths &paths() const { return m_paths; }
+    Database &database() { return *m_database; }
+    Migrator &migrator() { return *m_migrator; }
+    Metrics &metrics() { return m_metrics; }
+    HealthMonitor &health() { return *m_health; }
+    const Router &router() const { return m_router; }
+
+    // One process per data folder: a second server, or a restore while one runs,
+    // would corrupt the books or send mail twice. Returns who holds it on failure.
+    Result<void> lockDataFolder();
+
+    // Opens the configured secret store on first use.
+    Result<SecretStore *> secrets();
+
+    // Creates the data folders, brings the schema up to date (backing up first),
+    // loads the JWT key, and starts the health monitor and the API server.
+    Result<void> start();
+    // Lets requests in progress finish, then closes everything; the database is
+    // checkpointed so the data folder holds one consistent file.
+    void stop(int graceMs = 5000);
+
+    State apiState() const { return m_apiState; }
+    QString apiDetail() const { return m_apiDetail; }
+    quint16 apiPort() const { return m_api ? m_api->port() : 0; }
+    int apiThreads() const { return m_api ? m_api->threadCount() : 0; }
+    // The address staff use, from public.base_url or the host name and port.
+    QString publicBaseUrl() const;
+
+Q_SIGNALS:
+    void serviceStateChanged(const QString &service, caiwu::ServiceHost::State state, const QString &detail);
+    void migrationProgress(int done, int total, const QString &name);
+
+private:
+    void setApiState(State state, const QString &detail = {});
+    HttpLimits httpLimits() const;
+
+    Config m_config;
+    DataPaths m_paths;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<Migrator> m_migrator;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<HealthMonitor> m_health;
+    Metrics m_metrics;
+    Router m_router;
+    std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<QLockFile> m_lock;
+    QTimer m_logFlush;
+    QByteArray m_jwtKey;
+    State m_apiState = State::Stopped;
+    QString m_apiDetail;
+};
+
+QString stateName(ServiceHost::State state);
+
+} // namespace caiwu

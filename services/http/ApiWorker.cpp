@@ -1,0 +1,181 @@
+#include "ApiWorker.h"
+
+#include "ConnectionGuard.h"
+#include "core/Clock.h"
+#include "core/Log.h"
+
+#include <QHttpServerRequest>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <chrono>
+#include <exception>
+
+namespace caiwu {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method, const QByteArray &fromHead)
+{
+    // The guard's head is authoritative (it refused unknown methods already).
+    if (!fromHead.isEmpty())
+        return fromHead;
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    default: return "UNKNOWN";
+    }
+}
+
+// A client's own X-Request-Id is kept when it is short and plain, so one id can
+// follow a request through the client's logs and ours.
+QByteArray requestIdFor(const QHttpServerRequest &request)
+{
+    const QByteArray given = request.value("x-request-id");
+    if (!given.isEmpty() && given.size() <= 64
+        && std::all_of(given.begin(), given.end(), [](char c) { return std::isalnum(uchar(c)) || c == '-' || c == '_'; }))
+        return given;
+    return HttpResponse::newRequestId();
+}
+
+} // namespace
+
+ApiWorker::ApiWorker(Options options, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_options(std::move(options))
+    , m_shard(m_options.metrics->addShard())
+{
+    ConnectionGuard::setThreadGauge(&m_shard->openConnections);
+    m_drainPoll.setInterval(20);
+    connect(&m_drainPoll, &QTimer::timeout, this, &ApiWorker::checkDrained);
+}
+
+bool ApiWorker::handleRequest(const QHttpServerRequest &qrequest, QTcpSocket *socket)
+{
+    const auto started = std::chrono::steady_clock::now();
+    ConnectionGuard *guard = ConnectionGuard::of(socket);
+    const RequestFramer::Head head = guard ? guard->currentHead() : RequestFramer::Head{};
+
+    HttpRequest request;
+    request.method = methodName(qrequest.method(), head.method);
+    const QUrl url = qrequest.url();
+    request.path = url.path();
+    request.query = qrequest.query();
+    request.headers = qrequest.headers();
+    request.body = qrequest.body();
+    request.peer = qrequest.remoteAddress();
+    request.requestId = requestIdFor(qrequest);
+
+    int routeId = -1;
+    HttpResponse response = dispatch(request, &routeId);
+    m_options.cors.apply(request, response);
+
+    const bool keepAlive = head.keepAlive && !m_draining;
+    socket->write(response.serialize(request.requestId, request.method == "HEAD", keepAlive));
+    // Write now rather than on the next event-loop pass: one syscall, no extra wake-up.
+    socket->flush();
+    if (guard)
+        guard->responseWritten(keepAlive);
+
+    const qint64 elapsedUs =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    m_options.metrics->recordRequest(m_shard, routeId, response.status, elapsedUs);
+    if (m_options.logRequests) {
+        QByteArray line = request.method;
+        line += ' ';
+        line += request.path.toUtf8();
+        line += ' ';
+        line += QByteArray::number(response.status);
+        line += ' ';
+        line += QByteArray::number(double(elapsedUs) / 1000.0, 'f', 3);
+        line += "ms id=";
+        line += request.requestId;
+        line += " peer=";
+        line += request.peer.toString().toLatin1();
+        line += " user=-";
+        Log::request(line);
+    }
+    return true;
+}
+
+void ApiWorker::missingHandler(const QHttpServerRequest &, QTcpSocket *)
+{
+    // handleRequest answers every request, including 404 and 405.
+}
+
+HttpResponse ApiWorker::dispatch(HttpRequest &request, int *routeId)
+{
+    const Router &router = *m_options.router;
+    if (request.method == "OPTIONS") {
+        const Router::Match any = router.match("\x01", request.path); // matches no method: collects Allow
+        if (any.allowedMethods.isEmpty())
+            return HttpResponse::error(AppError::notFound(QStringLiteral("no such path: %1").arg(request.path)));
+        return m_options.cors.preflight(request, any.allowedMethods);
+    }
+    const Router::Match match = router.match(request.method, request.path);
+    if (!match.route) {
+        if (!match.allowedMethods.isEmpty()) {
+            HttpResponse response = HttpResponse::error(
+                AppError{405, "METHOD_NOT_ALLOWED",
+                         QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                             .arg(QString::fromLatin1(request.method), request.path,
+                                  QString::fromLatin1(match.allowedMethods.join(", "))),
+                         {}});
+            response.setHeader("Allow", match.allowedMethods.join(", "));
+            return response;
+        }
+        return HttpResponse::error(AppError::notFound(
+            QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(request.method), request.path)));
+    }
+    *routeId = match.route->id;
+    request.params = match.params;
+    try {
+        Result<HttpResponse> result = match.route->handler(request);
+        if (result)
+            return std::move(result).value();
+        if (result.error().status >= 500)
+            qCWarning(lcHttp).noquote() << request.method << request.path << "failed:" << result.error().message << "id"
+                                        << request.requestId;
+        return HttpResponse::error(result.error());
+    } catch (const std::exception &e) {
+        qCCritical(lcHttp).noquote() << request.method << request.path << "threw:" << e.what() << "id" << request.requestId;
+    } catch (...) {
+        qCCritical(lcHttp).noquote() << request.method << request.path << "threw an unknown exception id" << request.requestId;
+    }
+    // The details stay in the log; the client gets the request id to quote.
+    return HttpResponse::error(AppError::internal(
+        QStringLiteral("internal error; quote request id %1 to the administrator").arg(QString::fromLatin1(request.requestId))));
+}
+
+void ApiWorker::drain(int graceMs)
+{
+    m_draining = true;
+    m_drainDeadlineMs = Clock::monotonicMs() + graceMs;
+    for (QTcpServer *server : servers())
+        server->close();
+    for (QTcpServer *server : servers())
+        for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
+            if (ConnectionGuard *guard = ConnectionGuard::of(socket))
+                guard->beginDrain();
+    m_drainPoll.start();
+    checkDrained();
+}
+
+void ApiWorker::checkDrained()
+{
+    if (ConnectionGuard::openOnThisThread() > 0 && Clock::monotonicMs() < m_drainDeadlineMs)
+        return;
+    m_drainPoll.stop();
+    for (QTcpServer *server : servers())
+        for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
+            socket->abort();
+    QThread::currentThread()->quit();
+}
+
+} // namespace caiwu

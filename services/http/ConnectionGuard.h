@@ -1,0 +1,64 @@
+#pragma once
+
+#include "HttpLimits.h"
+#include "RequestFramer.h"
+
+#include <QObject>
+
+#include <atomic>
+
+class QTcpSocket;
+
+namespace caiwu {
+
+// Stands in front of QtHttpServer on one connection. Its readyRead slot is connected
+// before QtHttpServer's, so it sees every byte first (peeking, not consuming) and
+// feeds the framer. When the framer refuses a request, the guard consumes the bytes
+// so QtHttpServer never parses them, answers with the JSON error, stops writing and
+// drains what the client still sends for a moment so the client reads the error
+// instead of a reset. It also answers Expect: 100-continue and closes idle and
+// slow connections (deadlines checked by GuardedTcpServer's sweep), which
+// QtHttpServer 6.4 never does.
+class ConnectionGuard : public QObject {
+    Q_OBJECT
+public:
+    ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits);
+    ~ConnectionGuard() override;
+
+    static ConnectionGuard *of(const QTcpSocket *socket);
+
+    // The head of the request now being handled (for keep-alive and HEAD decisions).
+    const RequestFramer::Head &currentHead() const { return m_framer.head(); }
+
+    // The server is shutting down: close as soon as no request is in progress.
+    void beginDrain();
+    // Called after a response was written; closes if draining or if the client asked.
+    void responseWritten(bool keepAlive);
+
+    // Closes the connection if its deadline passed; the server calls it for every
+    // connection a few times a second (cheaper than a timer restarted per request).
+    void checkDeadline(qint64 nowMs);
+
+    // Open connections on this thread (for the drain), mirrored into `gauge` for metrics.
+    static int openOnThisThread();
+    static void setThreadGauge(std::atomic<int> *gauge);
+
+Q_SIGNALS:
+    void closed();
+
+private:
+    void onReadyRead();
+    void refuse(int status, const QString &message);
+    void onTimeout();
+    void updateDeadline();
+
+    QTcpSocket *m_socket;
+    HttpLimits m_limits;
+    RequestFramer m_framer;
+    qint64 m_deadlineMs = 0;   // monotonic; what happens then depends on the state
+    bool m_refused = false;
+    bool m_draining = false;
+    bool m_headStarted = false;
+};
+
+} // namespace caiwu
