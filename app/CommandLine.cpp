@@ -1,10 +1,10 @@
 #include "CommandLine.h"
 
-#include "UnixSignals.h"
 #include "core/Config.h"
 #include "core/Log.h"
 #include "gui/AdminWindow.h"
 #include "host/ServiceHost.h"
+#include "host/UnixSignals.h"
 #include "secrets/SecretStore.h"
 #include "storage/Backup.h"
 
@@ -101,16 +101,17 @@ void installLog(const ServiceHost &host)
 int serve(ServiceHost &host)
 {
     installLog(host);
-    if (auto ok = host.start(); !ok)
-        return fail(ok.error());
-    out() << "caiwu: serving API on http://" << host.config().string(QStringLiteral("api.listen")) << ':'
-          << host.apiPort() << " (data in " << host.paths().root() << ")" << Qt::endl;
+    // Catch SIGTERM before saying we are ready: a supervisor may stop us at once.
     UnixSignals signals;
     QObject::connect(&signals, &UnixSignals::terminationRequested, &host, [&host](int sig) {
         qCInfo(lcHost) << "signal" << sig << "received: finishing requests in progress, then stopping";
         host.stop();
         QCoreApplication::quit();
     });
+    if (auto ok = host.start(); !ok)
+        return fail(ok.error());
+    out() << "caiwu: serving API on http://" << host.config().string(QStringLiteral("api.listen")) << ':'
+          << host.apiPort() << " (data in " << host.paths().root() << ")" << Qt::endl;
     const int code = QCoreApplication::exec();
     host.stop();
     out() << "caiwu: stopped" << Qt::endl;
@@ -176,8 +177,6 @@ int backup(ServiceHost &host, const QStringList &args)
         err() << "caiwu: backup takes one FILE" << Qt::endl;
         return Usage;
     }
-    if (auto ok = host.paths().ensure(); !ok)
-        return fail(ok.error());
     auto info = Backup::create(host.database(), args[1]);
     if (!info)
         return fail(info.error());
@@ -330,6 +329,8 @@ int CommandLine::run(const QStringList &arguments, bool graphical)
         return ::config(*config, args);
 
     ServiceHost host(std::move(config).value());
+    if (auto ok = host.paths().ensure(); !ok)
+        return fail(ok.error());
     if (command.isEmpty())
         return graphical ? window(host) : serve(host);
     if (command == QLatin1String("serve") && args.size() == 1)

@@ -65,6 +65,11 @@ QWidget *AdminWindow::buildStatusPage()
     m_services->verticalHeader()->hide();
     m_services->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_services->setItem(0, 0, new QTableWidgetItem(tr("API and web client")));
+    m_services->setSelectionMode(QAbstractItemView::NoSelection);
+    m_services->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_services->horizontalHeader()->setStretchLastSection(true);
+    m_services->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_services->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     servicesLayout->addWidget(m_services);
     layout->addWidget(servicesBox);
 
@@ -122,13 +127,15 @@ void AdminWindow::refresh()
                                     : QString();
     m_services->setItem(0, 2, new QTableWidgetItem(address));
     m_services->setItem(0, 3, new QTableWidgetItem(m_host.apiDetail()));
+    m_services->setFixedHeight(m_services->horizontalHeader()->height() + m_services->rowHeight(0) * m_services->rowCount()
+                               + 2 * m_services->frameWidth());
     m_staffUrl->setText(running ? tr("Staff open: %1").arg(m_host.publicBaseUrl()) : tr("The API is not running."));
 
     const QLocale locale;
     if (running) {
         const auto ping = m_host.database().ping(2000);
         setHealthLabel(m_dbHealth, ping.ok(),
-                       ping ? tr("answering in %1 ms").arg(double(ping.value()) / 1000.0, 0, 'f', 2) : ping.error().message);
+                       ping ? tr("answering in %1 ms").arg(double(ping.value()) / 1000.0, 0, 'f', 3) : ping.error().message);
     } else {
         setHealthLabel(m_dbHealth, false, tr("not open"));
     }
@@ -136,7 +143,10 @@ void AdminWindow::refresh()
     setHealthLabel(m_diskHealth, s.diskOk,
                    tr("%1 free of %2").arg(locale.formattedDataSize(s.diskFreeBytes), locale.formattedDataSize(s.diskTotalBytes)));
     setHealthLabel(m_voucherHealth, s.vouchersOk, s.vouchersOk ? tr("writable") : s.vouchersDetail);
-    setHealthLabel(m_mailHealth, s.mailOk, s.mailOk ? tr("answering") : tr("%1 %2").arg(s.mailState, s.mailDetail));
+    if (s.mailState == QLatin1String("unknown"))
+        m_mailHealth->setText(tr("checking…"));
+    else
+        setHealthLabel(m_mailHealth, s.mailOk, s.mailOk ? tr("answering") : tr("%1: %2").arg(s.mailState, s.mailDetail));
     m_traffic->setText(tr("%1 answered, %2 server errors, p95 %3 ms, %4 connections open")
                            .arg(m_host.metrics().totalRequests())
                            .arg(m_host.metrics().totalErrors())

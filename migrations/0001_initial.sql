@@ -4,7 +4,7 @@
 -- plus the later HEAD columns for cash-flow reversal, position data scope and optimistic locking.
 -- Table and column names, and each column's storage class, match the reference so that its data
 -- can be imported row by row. The migrator runs this file once, inside one transaction with
--- deferred foreign keys, so the file has no PRAGMA, BEGIN or COMMIT.
+-- every foreign key checked before it commits, so the file has no PRAGMA, BEGIN or COMMIT.
 --
 -- Conventions (see docs/data-model.md): ids are TEXT (UUID strings, or fixed ids in seeds);
 -- money is INTEGER *_cents with a currency code next to it; created_at/updated_at/*_at are INTEGER

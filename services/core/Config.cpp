@@ -216,6 +216,9 @@ Result<QVariant> Config::parse(const ConfigKey &key, const QString &raw)
             || url.host().isEmpty() || url.hasQuery() || url.hasFragment())
             return invalid(key, raw);
         QString normalised = url.toString(QUrl::StripTrailingSlash);
+        // StripTrailingSlash keeps a bare "/" path; links are built as base + "/path".
+        while (normalised.endsWith(QLatin1Char('/')))
+            normalised.chop(1);
         return QVariant(normalised);
     }
     case ConfigType::Enum:

@@ -117,7 +117,7 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
         return;
     const QByteArray line = timestamp() + ' ' + label(type) + ' ' + (context.category ? context.category : "default") + ' '
         + message.toUtf8() + '\n';
-    writeLine(s, line, type >= QtWarningMsg);
+    writeLine(s, line, severity(type) >= int(Level::Warning)); // not the enum order: QtInfoMsg is 4
     if (type == QtFatalMsg)
         std::abort();
 }

@@ -41,6 +41,11 @@ ServiceHost::~ServiceHost()
     stop(0);
 }
 
+void ServiceHost::addModule(RouteInstaller installer)
+{
+    m_modules.append(std::move(installer));
+}
+
 Result<void> ServiceHost::lockDataFolder()
 {
     if (m_lock && m_lock->isLocked())
@@ -126,8 +131,11 @@ Result<void> ServiceHost::start()
     m_jwtKey = key.value();
     qCInfo(lcHost).noquote() << "secrets are kept in" << (*store)->location();
 
-    if (m_router.routes().isEmpty())
+    if (m_router.routes().isEmpty()) {
         registerSystemRoutes(m_router, *this);
+        for (const RouteInstaller &install : m_modules)
+            install(m_router, *this);
+    }
 
     m_health->start();
     m_logFlush.start();

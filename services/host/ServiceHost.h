@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace caiwu {
@@ -37,6 +38,11 @@ public:
     Metrics &metrics() { return m_metrics; }
     HealthMonitor &health() { return *m_health; }
     const Router &router() const { return m_router; }
+
+    // A business module adds its routes (and reaches its services through the host).
+    // Modules are added before start(); the system routes come first.
+    using RouteInstaller = std::function<void(Router &router, ServiceHost &host)>;
+    void addModule(RouteInstaller installer);
 
     // One process per data folder: a second server, or a restore while one runs,
     // would corrupt the books or send mail twice. Returns who holds it on failure.
@@ -75,6 +81,7 @@ private:
     std::unique_ptr<HealthMonitor> m_health;
     Metrics m_metrics;
     Router m_router;
+    QList<RouteInstaller> m_modules;
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<QLockFile> m_lock;
     QTimer m_logFlush;

@@ -50,12 +50,14 @@ Result<void> ApiServer::start(const ApiServerOptions &options)
     m_address = options.address;
 
     QSemaphore ready;
+    // Sized once: each thread writes its own slot, and nothing may reallocate under it.
+    m_workers.assign(size_t(count), nullptr);
     for (int i = 0; i < count; ++i) {
         const int fd = fds[size_t(i)];
         ApiWorker::Options workerOptions{&m_router, options.cors, &m_metrics, options.logRequests};
         const HttpLimits limits = options.limits;
         auto exitHook = m_threadExit;
-        QObject **slot = &m_workers.emplace_back(nullptr);
+        QObject **slot = &m_workers[size_t(i)];
         std::unique_ptr<QThread> thread(QThread::create([=, &ready]() {
             ApiWorker worker(workerOptions);
             auto *tcp = new GuardedTcpServer(limits);

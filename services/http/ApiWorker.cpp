@@ -76,32 +76,38 @@ bool ApiWorker::handleRequest(const QHttpServerRequest &qrequest, QTcpSocket *so
     HttpResponse response = dispatch(request, &routeId);
     m_options.cors.apply(request, response);
 
+    // Counted and logged before the client can see the answer, so its next request
+    // (a /metrics scrape, say) already includes this one.
+    const qint64 elapsedUs =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    m_options.metrics->recordRequest(m_shard, routeId, response.status, elapsedUs);
+    if (m_options.logRequests)
+        logRequest(request, response.status, elapsedUs);
+
     const bool keepAlive = head.keepAlive && !m_draining;
     socket->write(response.serialize(request.requestId, request.method == "HEAD", keepAlive));
     // Write now rather than on the next event-loop pass: one syscall, no extra wake-up.
     socket->flush();
     if (guard)
         guard->responseWritten(keepAlive);
-
-    const qint64 elapsedUs =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-    m_options.metrics->recordRequest(m_shard, routeId, response.status, elapsedUs);
-    if (m_options.logRequests) {
-        QByteArray line = request.method;
-        line += ' ';
-        line += request.path.toUtf8();
-        line += ' ';
-        line += QByteArray::number(response.status);
-        line += ' ';
-        line += QByteArray::number(double(elapsedUs) / 1000.0, 'f', 3);
-        line += "ms id=";
-        line += request.requestId;
-        line += " peer=";
-        line += request.peer.toString().toLatin1();
-        line += " user=-";
-        Log::request(line);
-    }
     return true;
+}
+
+void ApiWorker::logRequest(const HttpRequest &request, int status, qint64 elapsedUs)
+{
+    QByteArray line = request.method;
+    line += ' ';
+    line += request.path.toUtf8();
+    line += ' ';
+    line += QByteArray::number(status);
+    line += ' ';
+    line += QByteArray::number(double(elapsedUs) / 1000.0, 'f', 3);
+    line += "ms id=";
+    line += request.requestId;
+    line += " peer=";
+    line += request.peer.toString().toLatin1();
+    line += " user=-";
+    Log::request(line);
 }
 
 void ApiWorker::missingHandler(const QHttpServerRequest &, QTcpSocket *)

@@ -36,6 +36,7 @@ protected:
 
 private:
     HttpResponse dispatch(HttpRequest &request, int *routeId);
+    void logRequest(const HttpRequest &request, int status, qint64 elapsedUs);
     void checkDrained();
 
     Options m_options;

@@ -7,9 +7,12 @@ namespace caiwu {
 namespace {
 QByteArray originOf(const QString &url)
 {
-    const QUrl u(url);
+    QUrl u(url);
     if (!u.isValid() || u.host().isEmpty())
         return {};
+    // Browsers leave the scheme's default port out of Origin: http://h:80 is sent as http://h.
+    if ((u.scheme() == QLatin1String("http") && u.port() == 80) || (u.scheme() == QLatin1String("https") && u.port() == 443))
+        u.setPort(-1);
     return u.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString().toUtf8();
 }
 

@@ -2,6 +2,9 @@
 
 #include <QMap>
 
+#include <algorithm>
+#include <cmath>
+
 namespace caiwu {
 
 namespace {
@@ -42,7 +45,8 @@ void Histogram::appendTo(QByteArray &out, const QByteArray &name, const QByteArr
         out += name + "_bucket{" + sep + "le=\"" + le + "\"} " + QByteArray::number(cumulative) + '\n';
     }
     const QByteArray braces = labels.isEmpty() ? QByteArray() : '{' + labels + '}';
-    out += name + "_sum" + braces + ' ' + QByteArray::number(double(m_sumUs.load()) / 1e6) + '\n';
+    // Fixed microsecond precision: the default 6 significant digits would freeze a long-running sum.
+    out += name + "_sum" + braces + ' ' + QByteArray::number(double(m_sumUs.load()) / 1e6, 'f', 6) + '\n';
     out += name + "_count" + braces + ' ' + QByteArray::number(m_count.load()) + '\n';
 }
 
@@ -51,11 +55,13 @@ double Histogram::quantileMs(double q) const
     const quint64 total = count();
     if (total == 0)
         return 0;
-    const quint64 rank = quint64(q * double(total));
+    // Nearest rank: the first bucket that holds at least ceil(q·N) observations
+    // (the bucket Prometheus' histogram_quantile picks too).
+    const quint64 rank = std::clamp<quint64>(quint64(std::ceil(std::clamp(q, 0.0, 1.0) * double(total))), 1, total);
     quint64 cumulative = 0;
     for (size_t i = 0; i < BoundsUs.size(); ++i) {
         cumulative += m_buckets[i].load(std::memory_order_relaxed);
-        if (cumulative > rank)
+        if (cumulative >= rank)
             return double(BoundsUs[i]) / 1000.0;
     }
     return double(BoundsUs.back()) / 1000.0;
@@ -94,7 +100,9 @@ QByteArray Metrics::prometheusText(const RouteName &routeName) const
         const int routeId = int(it.key() >> StatusBits);
         const int status = int(it.key() & ((1 << StatusBits) - 1));
         QString route = routeId == UnmatchedId ? QStringLiteral("unmatched") : routeName(routeId);
-        route.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('"'), QLatin1String("\\\""));
+        route.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('"'), QLatin1String("\\\""))
+            .replace(QLatin1Char('\n'), QLatin1String("\\n"));
         out += "caiwu_http_requests_total{route=\"" + route.toUtf8() + "\",status=\"" + QByteArray::number(status) + "\"} "
             + QByteArray::number(it.value()) + '\n';
     }

@@ -47,6 +47,13 @@ bool isValidFieldValue(QByteArrayView s)
     return true;
 }
 
+// Blank lines after a request are allowed and ignored (RFC 9112 §2.2); anything else
+// is the start of a pipelined request.
+bool startsAnotherRequest(QByteArrayView rest)
+{
+    return std::any_of(rest.begin(), rest.end(), [](char c) { return c != '\r' && c != '\n'; });
+}
+
 const QByteArrayView KnownMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
 
 bool containsToken(QByteArrayView list, QByteArrayView token)
@@ -97,10 +104,12 @@ RequestFramer::Outcome RequestFramer::feed(QByteArrayView data)
             // Search from a little before the old end: "\r\n\r\n" may straddle two reads.
             const qsizetype take = std::min<qsizetype>(data.size() - pos, m_limits.maxHeaderBytes + 4 - oldSize);
             m_headBuffer.append(data.sliced(pos, std::max<qsizetype>(take, 0)));
-            const qsizetype from = std::max<qsizetype>(0, oldSize - 3);
-            // Bare LF line ends are tolerated (RFC 9112 §2.2); take whichever blank line comes first.
-            qsizetype end = m_headBuffer.indexOf("\r\n\r\n", from);
-            qsizetype terminator = 4;
+            // The head ends at the first empty line: LF, optional CR, LF. Bare LF line ends are
+            // tolerated (RFC 9112 §2.2), and "\n\r\n" must count too: http_parser ends the head
+            // there, so missing it would let QtHttpServer run a request this guard never checked.
+            // `end` is the LF that ends the last header line.
+            qsizetype end = m_headBuffer.indexOf("\n\r\n", std::max<qsizetype>(0, oldSize - 2));
+            qsizetype terminator = 3;
             const qsizetype bare = m_headBuffer.indexOf("\n\n", std::max<qsizetype>(0, oldSize - 1));
             if (bare >= 0 && (end < 0 || bare < end)) {
                 end = bare;
@@ -128,7 +137,7 @@ RequestFramer::Outcome RequestFramer::feed(QByteArrayView data)
             m_state = m_bodyRemaining > 0 ? State::Body : State::Idle;
             if (m_state == State::Idle) {
                 out.requestCompleted = true;
-                out.bytesAfterRequest = pos < data.size();
+                out.bytesAfterRequest = startsAnotherRequest(data.sliced(pos));
                 return out;
             }
             continue;
@@ -141,7 +150,7 @@ RequestFramer::Outcome RequestFramer::feed(QByteArrayView data)
             if (m_bodyRemaining == 0) {
                 m_state = State::Idle;
                 out.requestCompleted = true;
-                out.bytesAfterRequest = pos < data.size();
+                out.bytesAfterRequest = startsAnotherRequest(data.sliced(pos));
                 return out;
             }
             continue;
@@ -189,6 +198,7 @@ bool RequestFramer::parseHead(const QByteArray &block, int *status, QString *mes
         return bad(431, QStringLiteral("more than %1 request headers").arg(m_limits.maxHeaderCount));
     bool hasLength = false;
     bool hasHost = false;
+    bool close = false; // "close" in any Connection header wins (RFC 9112 §9.6)
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray &line = lines[i];
         if (line.startsWith(' ') || line.startsWith('\t'))
@@ -216,7 +226,7 @@ bool RequestFramer::parseHead(const QByteArray &block, int *status, QString *mes
             return bad(501, QStringLiteral("Transfer-Encoding %1 is not implemented").arg(QString::fromLatin1(value)));
         } else if (name.compare("connection", Qt::CaseInsensitive) == 0) {
             if (containsToken(value, "close"))
-                m_head.keepAlive = false;
+                close = true;
             else if (containsToken(value, "keep-alive"))
                 m_head.keepAlive = true;
         } else if (name.compare("expect", Qt::CaseInsensitive) == 0) {
@@ -229,13 +239,16 @@ bool RequestFramer::parseHead(const QByteArray &block, int *status, QString *mes
             hasHost = true;
         }
     }
+    if (close)
+        m_head.keepAlive = false;
     if (m_head.minorVersion == 1 && !hasHost)
         return bad(400, QStringLiteral("HTTP/1.1 requests need a Host header"));
     if (m_head.contentLength > m_limits.maxBodyBytes)
         return bad(413, QStringLiteral("the request body (%1 bytes) is larger than the limit of %2 bytes")
                             .arg(m_head.contentLength).arg(m_limits.maxBodyBytes));
-    if (m_head.contentLength == 0)
-        m_head.expectContinue = false; // nothing to wait for
+    // Nothing to wait for without a body; an HTTP/1.0 client must not get a 1xx (RFC 9110 §10.1.1).
+    if (m_head.contentLength == 0 || m_head.minorVersion == 0)
+        m_head.expectContinue = false;
     return true;
 }
 

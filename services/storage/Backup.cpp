@@ -36,10 +36,33 @@ bool fsyncPath(const QString &path, bool directory = false)
     return ok;
 }
 
+// Holds a read transaction on `db` (unless the caller already has one) until destroyed.
+struct Snapshot {
+    sqlite3 *db = nullptr;
+    bool own = false;
+    explicit Snapshot(sqlite3 *d) : db(d)
+    {
+        if (sqlite3_get_autocommit(db) == 0)
+            return;
+        own = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK;
+        if (!own && sqlite3_get_autocommit(db) == 0)
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    ~Snapshot()
+    {
+        if (own)
+            sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+};
+
 // Copies `src` into `dest` page by page, reporting progress; SQLITE_BUSY/LOCKED
 // from a concurrent writer just means "try this step again shortly".
 int copyPages(sqlite3 *dest, sqlite3 *src, const Progress &progress)
 {
+    // One snapshot of the source for the whole copy (WAL: writers go on meanwhile). Without
+    // it, every commit by another connection between two steps restarts the copy, and a
+    // database of a few MB under a steady trickle of writes is never copied at all.
+    const Snapshot snapshot(src);
     sqlite3_backup *backup = sqlite3_backup_init(dest, "main", src, "main");
     if (!backup)
         return sqlite3_errcode(dest);
@@ -116,13 +139,21 @@ Result<BackupFileInfo> create(Database &db, const QString &targetFile, const Pro
     if (!conn)
         return conn.error();
     const QString target = QFileInfo(targetFile).absoluteFilePath();
-    if (target == QFileInfo(db.path()).absoluteFilePath())
+    // However it is spelled (a symlinked folder too): renaming the copy onto the live file
+    // would swap the database out from under its open connections.
+    const QString targetInRealFolder =
+        QFileInfo(QFileInfo(target).absolutePath()).canonicalFilePath() + QLatin1Char('/') + QFileInfo(target).fileName();
+    if (target == QFileInfo(db.path()).absoluteFilePath() || targetInRealFolder == QFileInfo(db.path()).canonicalFilePath())
         return AppError::validation(QStringLiteral("the backup file cannot be the live database itself"));
     if (!QDir().mkpath(QFileInfo(target).absolutePath()))
         return AppError::internal(QStringLiteral("cannot create the folder for %1").arg(target));
 
     const QString temp = target + QStringLiteral(".partial");
     QFile::remove(temp);
+    // Created 0600 before SQLite opens it (its default is 0644, and its journal copies the
+    // mode): the copy holds salaries and password hashes from its first page on.
+    if (const int fd = ::open(QFile::encodeName(temp).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0)
+        ::close(fd);
     {
         RawDb dest;
         if (sqlite3_open_v2(QFile::encodeName(temp).constData(), &dest.db,
@@ -171,6 +202,8 @@ Result<BackupFileInfo> inspect(const QString &file, const QList<Migration> &know
     const int version = highestVersion(src.db, known, &problem);
     if (version < 0)
         return AppError::validation(QStringLiteral("%1 cannot be used: %2").arg(file, problem));
+    if (version == 0)
+        return AppError::validation(QStringLiteral("%1 is not a Caiwu database: no migration was ever applied to it").arg(file));
     return BackupFileInfo{QFileInfo(file).absoluteFilePath(), QFileInfo(file).size(), version};
 }
 

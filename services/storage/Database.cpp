@@ -3,14 +3,16 @@
 #include "core/Clock.h"
 #include "core/Log.h"
 
+#include <QFile>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QThread>
 #include <QUuid>
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 
 namespace caiwu {
@@ -43,6 +45,15 @@ int abortAfterDeadline(void *arg)
 {
     return Clock::monotonicMs() > static_cast<PingDeadline *>(arg)->deadlineMs ? 1 : 0;
 }
+
+// Names this thread's connection. Not the thread id: ids are reused once a thread ends, and
+// a connection a finished thread left behind belongs to that thread, useless to the next.
+quint64 threadSerial()
+{
+    static std::atomic<quint64> next{1};
+    thread_local const quint64 serial = next.fetch_add(1);
+    return serial;
+}
 } // namespace
 
 Database::Database(const QString &path)
@@ -55,7 +66,7 @@ Database::~Database() = default;
 
 QString Database::connectionName() const
 {
-    return m_prefix + QLatin1Char('-') + QString::number(reinterpret_cast<quintptr>(QThread::currentThreadId()), 16);
+    return m_prefix + QLatin1Char('-') + QString::number(threadSerial());
 }
 
 Result<QSqlDatabase> Database::connection()
@@ -72,11 +83,16 @@ Result<QSqlDatabase> Database::connection()
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs));
     if (!db.open())
         return AppError::unavailable(QStringLiteral("cannot open the database %1: %2").arg(m_path, db.lastError().text()));
-    QSqlQuery query(db);
     for (const char *pragma : Pragmas) {
-        if (!query.exec(QString::fromLatin1(pragma)))
-            return AppError::unavailable(QStringLiteral("cannot configure the database (%1): %2")
-                                             .arg(QString::fromLatin1(pragma), query.lastError().text()));
+        QSqlQuery query(db);
+        if (!query.exec(QString::fromLatin1(pragma))) {
+            const QString why = query.lastError().text();
+            query = QSqlQuery();
+            // Not kept open: the next call would hand it out without these pragmas.
+            db.close();
+            return AppError::unavailable(QStringLiteral("cannot configure the database %1 (%2): %3")
+                                             .arg(m_path, QString::fromLatin1(pragma), why));
+        }
     }
     return db;
 }
@@ -119,8 +135,10 @@ Result<qint64> Database::ping(int timeoutMs)
     sqlite3_reset(statement);
     sqlite3_progress_handler(raw, 0, nullptr, nullptr);
     sqlite3_busy_timeout(raw, BusyTimeoutMs);
-    const qint64 elapsedUs =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    // Rounded up: a round trip under a microsecond is 1 µs, never a "0" that reads as no measurement.
+    const qint64 elapsedNs =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
+    const qint64 elapsedUs = std::max<qint64>(1, (elapsedNs + 999) / 1000);
     if (rc != SQLITE_ROW)
         return AppError::unavailable(QStringLiteral("database ping failed: %1").arg(QString::fromUtf8(sqlite3_errmsg(raw))));
     if (elapsedUs > qint64(timeoutMs) * 1000)
@@ -130,12 +148,21 @@ Result<qint64> Database::ping(int timeoutMs)
 
 Result<void> Database::checkReadable()
 {
+    // The header on disk, read past SQLite: a long-lived connection answers from its page cache
+    // and the WAL, and would keep calling a file that was overwritten, replaced or deleted readable.
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly))
+        return AppError::unavailable(QStringLiteral("the database file %1 cannot be read: %2").arg(m_path, file.errorString()));
+    if (file.read(16) != QByteArray("SQLite format 3\0", 16))
+        return AppError::unavailable(
+            QStringLiteral("the database file %1 cannot be read: file is not a database (its header is gone)").arg(m_path));
     auto db = connection();
     if (!db)
         return db.error();
     QSqlQuery query(*db);
     if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")) || !query.next())
-        return AppError::unavailable(QStringLiteral("the database file cannot be read: %1").arg(query.lastError().text()));
+        return AppError::unavailable(
+            QStringLiteral("the database file %1 cannot be read: %2").arg(m_path, query.lastError().text()));
     return {};
 }
 

@@ -78,9 +78,23 @@ const char *skipSpaceAndComments(const char *p, const char *end)
     return p;
 }
 
+// A migration runs inside the migrator's one transaction: its own BEGIN, COMMIT or ROLLBACK
+// would keep half of a failed run, so such a statement is refused when it is prepared.
+int refuseTransactionControl(void *, int action, const char *, const char *, const char *, const char *)
+{
+    return action == SQLITE_TRANSACTION ? SQLITE_DENY : SQLITE_OK;
+}
+
+struct TransactionControlRefused {
+    sqlite3 *db;
+    explicit TransactionControlRefused(sqlite3 *d) : db(d) { sqlite3_set_authorizer(db, refuseTransactionControl, nullptr); }
+    ~TransactionControlRefused() { sqlite3_set_authorizer(db, nullptr, nullptr); }
+};
+
 // Runs every statement of one migration; on failure says which one and where.
 Result<void> runScript(sqlite3 *db, const Migration &migration)
 {
+    const TransactionControlRefused guard(db);
     const QByteArray &sql = migration.sql;
     const char *begin = sql.constData();
     const char *cursor = begin;
@@ -103,7 +117,9 @@ Result<void> runScript(sqlite3 *db, const Migration &migration)
             if (rc == SQLITE_DONE)
                 rc = SQLITE_OK;
         }
-        const QString error = sqliteError(db);
+        const QString error = prepared == SQLITE_AUTH
+            ? QStringLiteral("BEGIN, COMMIT and ROLLBACK are not allowed in a migration (all pending migrations run in one transaction)")
+            : sqliteError(db);
         sqlite3_finalize(stmt);
         if (rc != SQLITE_OK) {
             const int line = QByteArray(begin, int(statementStart - begin)).count('\n') + 1;
@@ -170,7 +186,10 @@ Result<QList<MigrationStatus>> Migrator::status()
         return ledger.error();
     QList<MigrationStatus> result;
     for (const Migration &m : m_migrations) {
-        MigrationStatus s{m.version, m.name, m.checksum};
+        MigrationStatus s;
+        s.version = m.version;
+        s.name = m.name;
+        s.checksum = m.checksum;
         if (auto it = ledger->constFind(m.version); it != ledger->cend()) {
             s.applied = true;
             s.appliedChecksum = it->checksum;
@@ -182,8 +201,15 @@ Result<QList<MigrationStatus>> Migrator::status()
     for (auto it = ledger->cbegin(); it != ledger->cend(); ++it) {
         const bool known = std::any_of(m_migrations.cbegin(), m_migrations.cend(),
                                        [&](const Migration &m) { return m.version == it.key(); });
-        if (!known)
-            result.append(MigrationStatus{it.key(), it->name, it->checksum, it->checksum, true, it->appliedAt, false, true});
+        if (known)
+            continue;
+        MigrationStatus unknown;
+        unknown.version = it.key();
+        unknown.name = it->name;
+        unknown.checksum = unknown.appliedChecksum = it->checksum;
+        unknown.applied = unknown.unknown = true;
+        unknown.appliedAt = it->appliedAt;
+        result.append(unknown);
     }
     std::sort(result.begin(), result.end(), [](const auto &a, const auto &b) { return a.version < b.version; });
     return result;
@@ -251,10 +277,18 @@ Result<MigrationRun> Migrator::up(const QString &backupDir, const Progress &prog
     if (!conn)
         return conn.error();
     sqlite3 *db = Database::handle(*conn);
+    // SQLite's procedure for schema changes: foreign keys off during the run (a table rebuild's
+    // DROP TABLE counts as deleting every referenced row, which even deferred foreign keys
+    // refuse at COMMIT), PRAGMA foreign_key_check before COMMIT instead. The pragma only takes
+    // effect outside a transaction; it is switched back on once the transaction has ended.
+    struct ForeignKeysBackOn {
+        sqlite3 *db;
+        ~ForeignKeysBackOn() { execRaw(db, "PRAGMA foreign_keys=ON"); }
+    } foreignKeysBackOn{db};
+    if (!execRaw(db, "PRAGMA foreign_keys=OFF"))
+        return AppError::unavailable(QStringLiteral("cannot start the migration: %1").arg(sqliteError(db)));
     if (!execRaw(db, "BEGIN IMMEDIATE"))
         return AppError::unavailable(QStringLiteral("cannot start the migration: %1").arg(sqliteError(db)));
-    // Table rebuilds may briefly break references; they must hold again at COMMIT.
-    execRaw(db, "PRAGMA defer_foreign_keys=ON");
     auto fail = [&](const AppError &error) -> Result<MigrationRun> {
         execRaw(db, "ROLLBACK");
         qCWarning(lcStorage).noquote() << error.message;

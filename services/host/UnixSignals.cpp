@@ -16,6 +16,8 @@ void onSignal(int sig)
 }
 } // namespace
 
+namespace caiwu {
+
 UnixSignals::UnixSignals(QObject *parent)
     : QObject(parent)
 {
@@ -35,3 +37,5 @@ UnixSignals::UnixSignals(QObject *parent)
     sigaction(SIGINT, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 }
+
+} // namespace caiwu

@@ -4,6 +4,8 @@
 
 class QSocketNotifier;
 
+namespace caiwu {
+
 // Turns SIGTERM and SIGINT into a Qt signal on the main thread (self-pipe), where
 // it is safe to stop the services; a signal handler itself may do almost nothing.
 class UnixSignals : public QObject {
@@ -17,3 +19,5 @@ Q_SIGNALS:
 private:
     QSocketNotifier *m_notifier = nullptr;
 };
+
+} // namespace caiwu

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+// Starts a real server process (`caiwu serve`, or a test fixture built on the same
+// ServiceHost) on an ephemeral loopback port with a private data folder, HOME and
+// config, and waits until it says where it listens.
+class TestServer {
+public:
+    TestServer();
+    ~TestServer();
+
+    void setEnv(const QString &name, const QString &value) { m_env.insert(name, value); }
+    QProcessEnvironment &environment() { return m_env; }
+
+    // `caiwu serve` with the standard test flags plus `extra`.
+    bool startCaiwu(const QStringList &extra = {});
+    // Any program that prints "serving API on http://HOST:PORT" once ready.
+    bool startProgram(const QString &program, const QStringList &arguments);
+
+    quint16 port() const { return m_port; }
+    QString dataDir() const { return m_data.path() + QStringLiteral("/data"); }
+    QString homeDir() const { return m_data.path() + QStringLiteral("/home"); }
+    QProcess &process() { return m_process; }
+    // Everything the process printed so far (standard output and error).
+    QByteArray output();
+
+    void signal(int sig);
+    // Waits for the process to end; returns its exit code, or -1 if it crashed or hung.
+    int waitForExit(int timeoutMs = 30000);
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+
+private:
+    QTemporaryDir m_data;
+    QProcessEnvironment m_env;
+    QProcess m_process;
+    QByteArray m_output;
+    quint16 m_port = 0;
+};
