@@ -10,8 +10,8 @@ cd "$(dirname "$0")"
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
-  qtkeychain-qt6-dev libsqlite3-dev libssl-dev
-  sqlite3 systemd dbus gnome-keyring
+  qtkeychain-qt6-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
+  sqlite3 systemd dbus gnome-keyring openssl python3-aiosmtpd
   xvfb xauth
   nginx-light wrk bc
 )

@@ -6,6 +6,8 @@
 #include "host/ServiceHost.h"
 #include "host/UnixSignals.h"
 #include "secrets/SecretStore.h"
+#include "core/EmailAddress.h"
+#include "mail/MailConfig.h"
 #include "storage/Backup.h"
 
 #include <QCommandLineParser>
@@ -13,6 +15,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QHostInfo>
+#include <QUuid>
 #include <QTextStream>
 
 #include <cstdio>
@@ -56,7 +60,10 @@ void describe(QCommandLineParser &parser)
         "  restore FILE               replace the database with FILE (the current one is saved first)\n"
         "  config get KEY | set KEY VALUE | list\n"
         "  secrets set NAME           store a secret read from standard input\n"
-        "  secrets status             which secret store is used and which secrets are set"));
+        "  secrets status             which secret store is used and which secrets are set\n"
+        "  mail test ADDRESS          send a test message now, through the configured SMTP server\n"
+        "  mail queue [STATUS]        the outbox (queued, sending, sent, failed or discarded)\n"
+        "  mail retry ID | discard ID put a failed message back in the queue / drop it"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -112,6 +119,11 @@ int serve(ServiceHost &host)
         return fail(ok.error());
     out() << "caiwu: serving API on http://" << host.config().string(QStringLiteral("api.listen")) << ':'
           << host.apiPort() << " (data in " << host.paths().root() << ")" << Qt::endl;
+    if (host.mailState() == ServiceHost::State::Running)
+        out() << "caiwu: mail service on http://" << host.config().string(QStringLiteral("mail.listen")) << ':'
+              << host.mailPort() << Qt::endl;
+    else
+        out() << "caiwu: mail service not running: " << host.mailDetail() << Qt::endl;
     const int code = QCoreApplication::exec();
     host.stop();
     out() << "caiwu: stopped" << Qt::endl;
@@ -279,6 +291,66 @@ int secrets(ServiceHost &host, const QStringList &args)
     return Usage;
 }
 
+int mail(ServiceHost &host, const QStringList &args)
+{
+    const QString action = args.value(1);
+    if (action == QLatin1String("test") && args.size() == 3) {
+        const QString to = args[2];
+        if (!EmailAddress::isValid(to)) {
+            err() << "caiwu: " << to << " is not an email address" << Qt::endl;
+            return Usage;
+        }
+        const Config &config = host.config();
+        if (config.string(QStringLiteral("smtp.host")).isEmpty()) {
+            err() << "caiwu: smtp.host is not set; set it first, e.g. caiwu config set smtp.host mail.office.example" << Qt::endl;
+            return Usage;
+        }
+        auto store = host.secrets();
+        if (!store)
+            return fail(store.error());
+        auto password = (*store)->read(SecretName::SmtpPassword);
+        if (!password)
+            return fail(password.error());
+        const SmtpSettings smtp = smtpSettingsFrom(config, password->value_or(QByteArray()));
+        const RenderedMail message = MailTemplates::testMessage(host.mailBranding());
+        SmtpTransport transport(smtp);
+        const DeliveryResult result = transport.deliver(
+            {to, message.subject, message.html, message.text,
+             "<" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces) + "@" + QHostInfo::localHostName().toUtf8() + ".caiwu>",
+             QDateTime::currentMSecsSinceEpoch()});
+        if (result.outcome != DeliveryResult::Outcome::Delivered) {
+            err() << "caiwu: the test message was not sent: " << result.detail << Qt::endl;
+            return Failed;
+        }
+        out() << "test message sent to " << to << " through " << smtp.host << ':' << smtp.port << " (" << result.smtpCode << ")"
+              << Qt::endl;
+        return Ok;
+    }
+    if (action == QLatin1String("queue") && args.size() <= 3) {
+        auto messages = host.outbox().list(args.value(2));
+        if (!messages)
+            return fail(messages.error());
+        for (const OutboxMessage &m : *messages)
+            out() << m.id << "  " << m.status << "  attempts " << m.attempts << "  "
+                  << QDateTime::fromMSecsSinceEpoch(m.createdAt, Qt::UTC).toString(Qt::ISODate) << "  " << m.to << "  " << m.subject
+                  << (m.lastError.isEmpty() ? QString() : QStringLiteral("\n    last error: ") + m.lastError) << Qt::endl;
+        auto counts = host.outbox().counts();
+        if (counts)
+            out() << counts->queued << " queued, " << counts->sending << " sending, " << counts->sent << " sent, " << counts->failed
+                  << " failed, " << counts->discarded << " discarded" << Qt::endl;
+        return Ok;
+    }
+    if ((action == QLatin1String("retry") || action == QLatin1String("discard")) && args.size() == 3) {
+        auto done = action == QLatin1String("retry") ? host.outbox().retry(args[2]) : host.outbox().discard(args[2]);
+        if (!done)
+            return fail(done.error());
+        out() << "message " << args[2] << (action == QLatin1String("retry") ? " is queued again" : " was discarded") << Qt::endl;
+        return Ok;
+    }
+    err() << "caiwu: mail takes 'test ADDRESS', 'queue [STATUS]', 'retry ID' or 'discard ID'" << Qt::endl;
+    return Usage;
+}
+
 } // namespace
 
 bool CommandLine::wantsWindow(int argc, char **argv)
@@ -343,6 +415,8 @@ int CommandLine::run(const QStringList &arguments, bool graphical)
         return restore(host, args);
     if (command == QLatin1String("secrets"))
         return secrets(host, args);
+    if (command == QLatin1String("mail"))
+        return mail(host, args);
     err() << "caiwu: unknown command '" << args.join(QLatin1Char(' ')) << "'; see caiwu --help" << Qt::endl;
     return Usage;
 }

@@ -1,8 +1,12 @@
 #include "Config.h"
 
+#include "EmailAddress.h"
+
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QTimeZone>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -49,6 +53,29 @@ QList<ConfigKey> buildRegistry()
          0, 0, {}, QStringLiteral("api")},
         {QStringLiteral("office.name"), T::String, QStringLiteral("Caiwu"), QStringLiteral("Office name shown in mails and pages"),
          1, 100, {}, QStringLiteral("api")},
+        {QStringLiteral("office.timezone"), T::TimeZone, QStringLiteral("Asia/Shanghai"),
+         QStringLiteral("Time zone of the office: business dates and the times in mails"), 0, 0, {}, QStringLiteral("api")},
+        {QStringLiteral("smtp.host"), T::String, QString(), QStringLiteral("SMTP server of the office (empty: mail is queued, not sent)"),
+         0, 253, {}, QStringLiteral("mail")},
+        {QStringLiteral("smtp.port"), T::Port, 587, QStringLiteral("SMTP port (587 STARTTLS, 465 SMTPS, 25 plain)"), 1, 65535, {},
+         QStringLiteral("mail")},
+        {QStringLiteral("smtp.security"), T::Enum, QStringLiteral("starttls"),
+         QStringLiteral("starttls (required, never plain), smtps (TLS from the start) or none"), 0, 0,
+         {QStringLiteral("starttls"), QStringLiteral("smtps"), QStringLiteral("none")}, QStringLiteral("mail")},
+        {QStringLiteral("smtp.user"), T::String, QString(),
+         QStringLiteral("SMTP login (empty: no AUTH); its password is the SMTP_PASSWORD secret"), 0, 320, {}, QStringLiteral("mail")},
+        {QStringLiteral("smtp.ca_file"), T::Path, QString(),
+         QStringLiteral("PEM file of CAs to trust for the SMTP server (empty: the system's)"), 0, 0, {}, QStringLiteral("mail")},
+        {QStringLiteral("smtp.timeout_s"), T::Int, 30, QStringLiteral("Seconds before an SMTP connection attempt or a stalled transfer fails"),
+         1, 600, {}, QStringLiteral("mail")},
+        {QStringLiteral("mail.from_address"), T::Email, QStringLiteral("caiwu@localhost"),
+         QStringLiteral("Sender address of the appliance's mail"), 0, 0, {}, QStringLiteral("mail")},
+        {QStringLiteral("mail.from_name"), T::String, QStringLiteral("财务系统"), QStringLiteral("Sender name of the appliance's mail"),
+         0, 100, {}, QStringLiteral("mail")},
+        {QStringLiteral("mail.max_attempts"), T::Int, 8,
+         QStringLiteral("Delivery attempts before a message is marked failed"), 1, 100, {}, QStringLiteral("mail")},
+        {QStringLiteral("mail.retry_base_s"), T::Int, 30,
+         QStringLiteral("First retry delay in seconds; it doubles with each attempt (with jitter)"), 1, 86400, {}, QStringLiteral("mail")},
         {QStringLiteral("vouchers.max_bytes"), T::Bytes, 10 * MiB, QStringLiteral("Largest voucher file accepted"), KiB,
          512 * MiB, {}, QStringLiteral("api")},
         {QStringLiteral("data.dir"), T::Path, QString(),
@@ -85,7 +112,11 @@ QString typeHint(const ConfigKey &key)
     case ConfigType::OriginList:
         return QStringLiteral("comma-separated origins such as http://192.168.1.10:8787, or empty");
     case ConfigType::Path:
-        return QStringLiteral("an absolute folder path, or empty");
+        return QStringLiteral("an absolute path, or empty");
+    case ConfigType::Email:
+        return QStringLiteral("an email address such as caiwu@office.example");
+    case ConfigType::TimeZone:
+        return QStringLiteral("an IANA time zone such as Asia/Shanghai or Asia/Dubai");
     }
     return {};
 }
@@ -127,6 +158,11 @@ QString settingsKey(const QString &name)
     // "api.port" is stored as [api] port=… so the file reads naturally.
     QString key = name;
     return key.replace(QLatin1Char('.'), QLatin1Char('/'));
+}
+
+bool isEmailAddress(const QString &text)
+{
+    return EmailAddress::isValid(text);
 }
 
 } // namespace
@@ -237,6 +273,14 @@ Result<QVariant> Config::parse(const ConfigKey &key, const QString &raw)
         }
         return QVariant(origins);
     }
+    case ConfigType::Email:
+        if (!isEmailAddress(text))
+            return invalid(key, raw);
+        return QVariant(text);
+    case ConfigType::TimeZone:
+        if (!QTimeZone::isTimeZoneIdAvailable(text.toLatin1()))
+            return invalid(key, raw);
+        return QVariant(text);
     case ConfigType::Path:
         if (text.isEmpty())
             return QVariant(QString());

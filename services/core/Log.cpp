@@ -17,6 +17,7 @@ Q_LOGGING_CATEGORY(lcHost, "caiwu.host")
 Q_LOGGING_CATEGORY(lcHttp, "caiwu.http")
 Q_LOGGING_CATEGORY(lcStorage, "caiwu.storage")
 Q_LOGGING_CATEGORY(lcSecrets, "caiwu.secrets")
+Q_LOGGING_CATEGORY(lcMail, "caiwu.mail")
 
 namespace Log {
 namespace {

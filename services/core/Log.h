@@ -9,6 +9,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcHost)
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
 Q_DECLARE_LOGGING_CATEGORY(lcSecrets)
+Q_DECLARE_LOGGING_CATEGORY(lcMail)
 
 // The appliance's log: one line per message, "time level category message", to a
 // daily file under the data folder and to standard error. Thread-safe; buffered and

@@ -29,6 +29,12 @@ void HealthMonitor::start(int intervalMs)
 
 void HealthMonitor::stop() { m_timer.stop(); }
 
+void HealthMonitor::setMailEndpoint(const QHostAddress &address, quint16 port)
+{
+    m_mailAddress = address;
+    m_mailPort = port;
+}
+
 void HealthMonitor::checkDiskAndVouchers(HealthSnapshot &s) const
 {
     QStorageInfo storage(m_targets.dataRoot);
@@ -54,6 +60,8 @@ void HealthMonitor::checkNow()
         s.dbReadable = readable.ok();
         s.dbDetail = readable ? QString() : readable.error().message;
     }
+    if (m_targets.mailFigures)
+        s.mail = m_targets.mailFigures();
     s.checkedAtMs = Clock::nowMs();
     publish(std::move(s));
     probeMail();
@@ -70,7 +78,15 @@ void HealthMonitor::publish(HealthSnapshot snapshot)
 
 void HealthMonitor::probeMail()
 {
-    QHostAddress address = m_targets.mailAddress;
+    if (m_mailPort == 0) {
+        HealthSnapshot s = snapshot();
+        s.mailOk = false;
+        s.mailState = QStringLiteral("unreachable");
+        s.mailDetail = QStringLiteral("the mail service is not running");
+        publish(std::move(s));
+        return;
+    }
+    QHostAddress address = m_mailAddress;
     // A wildcard listener is reached on loopback from here.
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
@@ -79,7 +95,7 @@ void HealthMonitor::probeMail()
     QUrl url;
     url.setScheme(QStringLiteral("http"));
     url.setHost(address.toString());
-    url.setPort(m_targets.mailPort);
+    url.setPort(m_mailPort);
     url.setPath(QStringLiteral("/health"));
     QNetworkRequest request(url);
     request.setTransferTimeout(2000);
@@ -104,7 +120,12 @@ HealthSnapshot HealthMonitor::snapshot() const
 QJsonObject HealthMonitor::toJson(const HealthSnapshot &s)
 {
     return QJsonObject{
-        {QStringLiteral("mail"), QJsonObject{{QStringLiteral("ok"), s.mailOk}, {QStringLiteral("state"), s.mailState}}},
+        {QStringLiteral("mail"), QJsonObject{{QStringLiteral("ok"), s.mailOk && s.mail.smtpConfigured && s.mail.failed == 0},
+                                             {QStringLiteral("state"), s.mailState},
+                                             {QStringLiteral("smtpConfigured"), s.mail.smtpConfigured},
+                                             {QStringLiteral("queued"), s.mail.queued},
+                                             {QStringLiteral("failed"), s.mail.failed},
+                                             {QStringLiteral("waiting"), s.mail.waiting}}},
         {QStringLiteral("disk"), QJsonObject{{QStringLiteral("ok"), s.diskOk},
                                              {QStringLiteral("freeBytes"), double(s.diskFreeBytes)},
                                              {QStringLiteral("totalBytes"), double(s.diskTotalBytes)}}},

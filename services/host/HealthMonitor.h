@@ -6,6 +6,8 @@
 #include <QReadWriteLock>
 #include <QTimer>
 
+#include <functional>
+
 class QNetworkAccessManager;
 
 namespace caiwu {
@@ -15,12 +17,22 @@ class Database;
 // One look at everything /api/health does not check live: the database file (read
 // every few seconds; the route itself only pings the connection), the mail service,
 // free disk and the voucher folder.
+// What the mail side reports of itself, beyond answering its health check.
+struct MailFigures {
+    bool smtpConfigured = false;
+    int queued = 0;
+    int failed = 0;
+    int waiting = 0;         // handed to the API's client but not yet taken by the service
+    QString lastError;
+};
+
 struct HealthSnapshot {
     bool dbReadable = false;
     QString dbDetail;
     bool mailOk = false;
     QString mailState = QStringLiteral("unknown");   // ok | unreachable | error
     QString mailDetail;
+    MailFigures mail;
     bool diskOk = false;
     qint64 diskFreeBytes = 0;
     qint64 diskTotalBytes = 0;
@@ -44,13 +56,15 @@ public:
         QString dataRoot;
         QString vouchersDir;
         QString databaseFile;
-        QHostAddress mailAddress;
-        quint16 mailPort = 0;
+        std::function<MailFigures()> mailFigures;
     };
 
     static constexpr qint64 MinFreeDiskBytes = 1024LL * 1024 * 1024;
 
     explicit HealthMonitor(Targets targets, QObject *parent = nullptr);
+
+    // Where the mail service answers (its port is known once it has started).
+    void setMailEndpoint(const QHostAddress &address, quint16 port);
 
     void start(int intervalMs = 2000);
     void stop();
@@ -68,6 +82,8 @@ private:
     void publish(HealthSnapshot snapshot);
 
     Targets m_targets;
+    QHostAddress m_mailAddress;
+    quint16 m_mailPort = 0;
     QTimer m_timer;
     QNetworkAccessManager *m_network;
     mutable QReadWriteLock m_lock;

@@ -2,6 +2,7 @@
 
 #include "SystemRoutes.h"
 #include "core/Log.h"
+#include "mail/MailConfig.h"
 
 #include <QHostInfo>
 #include <QSqlQuery>
@@ -26,11 +27,10 @@ ServiceHost::ServiceHost(Config config, QObject *parent)
     , m_paths(m_config.string(QStringLiteral("data.dir")))
     , m_database(std::make_unique<Database>(m_paths.database()))
     , m_migrator(std::make_unique<Migrator>(*m_database))
+    , m_outbox(std::make_unique<Outbox>(*m_database, QHostInfo::localHostName() + QStringLiteral(".caiwu")))
 {
     m_health = std::make_unique<HealthMonitor>(HealthMonitor::Targets{
-        m_database.get(), m_paths.root(), m_paths.vouchers(), m_paths.database(),
-        QHostAddress(m_config.string(QStringLiteral("mail.listen"))),
-        quint16(m_config.integer(QStringLiteral("mail.port")))});
+        m_database.get(), m_paths.root(), m_paths.vouchers(), m_paths.database(), [this] { return mailFigures(); }});
     // The log is buffered for throughput; a quiet appliance still shows its last lines.
     m_logFlush.setInterval(1000);
     connect(&m_logFlush, &QTimer::timeout, this, [] { Log::flush(); });
@@ -94,6 +94,83 @@ HttpLimits ServiceHost::httpLimits() const
     return limits;
 }
 
+void ServiceHost::setMailState(State state, const QString &detail)
+{
+    m_mailState = state;
+    m_mailDetail = detail;
+    Q_EMIT serviceStateChanged(QStringLiteral("mail"), state, detail);
+}
+
+MailFigures ServiceHost::mailFigures()
+{
+    MailFigures figures;
+    figures.smtpConfigured = !m_config.string(QStringLiteral("smtp.host")).isEmpty();
+    if (auto counts = m_outbox->counts(); counts) {
+        figures.queued = counts->queued + counts->sending;
+        figures.failed = counts->failed;
+    }
+    if (m_mailClient) {
+        if (auto waiting = m_mailClient->waiting(); waiting)
+            figures.waiting = *waiting;
+        figures.lastError = m_mailClient->lastError();
+    }
+    if (m_mail && figures.lastError.isEmpty())
+        figures.lastError = m_mail->lastDeliveryError();
+    return figures;
+}
+
+MailBranding ServiceHost::mailBranding() const
+{
+    return brandingFrom(m_config, publicBaseUrl());
+}
+
+void ServiceHost::wakeMailSender()
+{
+    if (m_mail)
+        m_mail->wake();
+}
+
+void ServiceHost::startMail(SecretStore &store)
+{
+    setMailState(State::Starting);
+    auto token = store.read(SecretName::EmailToken);
+    auto password = store.read(SecretName::SmtpPassword);
+    if (!token || !password) {
+        setMailState(State::Failed, (!token ? token.error() : password.error()).message);
+        return;
+    }
+    MailServiceOptions options;
+    options.address = QHostAddress(m_config.string(QStringLiteral("mail.listen")));
+    options.port = quint16(m_config.integer(QStringLiteral("mail.port")));
+    options.token = token->value_or(QByteArray());
+    options.smtp = smtpSettingsFrom(m_config, password->value_or(QByteArray()));
+    options.retry = retryPolicyFrom(m_config);
+    options.limits = httpLimits();
+    options.logRequests = m_config.boolean(QStringLiteral("log.requests"));
+    m_mail = std::make_unique<MailService>(*m_database, *m_outbox);
+    if (auto ok = m_mail->start(options); !ok) {
+        m_mail.reset();
+        qCCritical(lcHost).noquote() << "mail service:" << ok.error().message;
+        setMailState(State::Failed, ok.error().message);
+    } else {
+        setMailState(State::Running, m_mail->smtpConfigured()
+                                         ? QStringLiteral("listening on port %1").arg(m_mail->port())
+                                         : QStringLiteral("listening on port %1; smtp.host is not set, mail is queued").arg(m_mail->port()));
+    }
+    m_health->setMailEndpoint(options.address, m_mail ? m_mail->port() : 0);
+    // The API's client: it keeps mail while the service is down, so it starts either way.
+    QHostAddress address = options.address;
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    const quint16 port = m_mail ? m_mail->port() : options.port;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                                                           : address.toString();
+    m_mailClient = std::make_unique<MailClient>(*m_database, QStringLiteral("http://%1:%2").arg(host).arg(port), options.token);
+    m_mailClient->start();
+}
+
 void ServiceHost::setApiState(State state, const QString &detail)
 {
     m_apiState = state;
@@ -131,6 +208,8 @@ Result<void> ServiceHost::start()
     m_jwtKey = key.value();
     qCInfo(lcHost).noquote() << "secrets are kept in" << (*store)->location();
 
+    startMail(**store);
+
     if (m_router.routes().isEmpty()) {
         registerSystemRoutes(m_router, *this);
         for (const RouteInstaller &install : m_modules)
@@ -152,8 +231,13 @@ Result<void> ServiceHost::start()
     if (auto ok = m_api->start(options); !ok) {
         m_api.reset();
         m_health->stop();
+        if (m_mailClient)
+            m_mailClient->stop();
+        if (m_mail)
+            m_mail->stop();
         return fail(ok.error());
     }
+    m_served = true;
     setApiState(State::Running, QStringLiteral("listening on port %1").arg(m_api->port()));
     return {};
 }
@@ -166,11 +250,27 @@ void ServiceHost::stop(int graceMs)
         m_api.reset();
         setApiState(State::Stopped);
     }
+    // After the API: nothing new is handed over, and what is waiting stays in the database.
+    if (m_mailClient) {
+        m_mailClient->stop();
+        m_mailClient.reset();
+    }
+    if (m_mail) {
+        setMailState(State::Stopping);
+        m_mail->stop();
+        m_mail.reset();
+        setMailState(State::Stopped);
+    }
     m_health->stop();
     m_logFlush.stop();
-    // Fold the WAL back into the main file so the folder holds one consistent file.
-    if (auto conn = m_database->connection(); conn)
-        QSqlQuery(*conn).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    // A server that stops folds the WAL back into the main file, so the folder holds one
+    // consistent file. A command-line run that only read must not: the checkpoint takes
+    // the write lock from a server that is still running.
+    if (m_served) {
+        if (auto conn = m_database->connection(); conn)
+            QSqlQuery(*conn).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        m_served = false;
+    }
     m_database->releaseThreadConnection();
     if (m_lock)
         m_lock->unlock();

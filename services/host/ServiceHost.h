@@ -7,6 +7,10 @@
 #include "http/ApiServer.h"
 #include "http/Metrics.h"
 #include "http/Router.h"
+#include "mail/MailClient.h"
+#include "mail/MailService.h"
+#include "mail/MailTemplates.h"
+#include "mail/Outbox.h"
 #include "secrets/SecretStore.h"
 #include "storage/Database.h"
 #include "storage/Migrator.h"
@@ -38,6 +42,11 @@ public:
     Metrics &metrics() { return m_metrics; }
     HealthMonitor &health() { return *m_health; }
     const Router &router() const { return m_router; }
+    Outbox &outbox() { return *m_outbox; }
+    // How the API sends mail (through the mail service, never blocking the caller).
+    MailClient *mailClient() { return m_mailClient.get(); }
+    // Office name, public address and time zone for the mail templates.
+    MailBranding mailBranding() const;
 
     // A business module adds its routes (and reaches its services through the host).
     // Modules are added before start(); the system routes come first.
@@ -58,6 +67,12 @@ public:
     // checkpointed so the data folder holds one consistent file.
     void stop(int graceMs = 5000);
 
+    State mailState() const { return m_mailState; }
+    QString mailDetail() const { return m_mailDetail; }
+    quint16 mailPort() const { return m_mail ? m_mail->port() : 0; }
+    // An admin re-queued a message: deliver it now, not at the next poll.
+    void wakeMailSender();
+
     State apiState() const { return m_apiState; }
     QString apiDetail() const { return m_apiDetail; }
     quint16 apiPort() const { return m_api ? m_api->port() : 0; }
@@ -71,6 +86,10 @@ Q_SIGNALS:
 
 private:
     void setApiState(State state, const QString &detail = {});
+    void setMailState(State state, const QString &detail = {});
+    // The mail service failing to start leaves the API running: its mail waits.
+    void startMail(SecretStore &store);
+    MailFigures mailFigures();
     HttpLimits httpLimits() const;
 
     Config m_config;
@@ -83,9 +102,15 @@ private:
     Router m_router;
     QList<RouteInstaller> m_modules;
     std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<MailService> m_mail;
+    std::unique_ptr<MailClient> m_mailClient;
+    State m_mailState = State::Stopped;
+    QString m_mailDetail;
     std::unique_ptr<QLockFile> m_lock;
     QTimer m_logFlush;
     QByteArray m_jwtKey;
+    bool m_served = false;
     State m_apiState = State::Stopped;
     QString m_apiDetail;
 };

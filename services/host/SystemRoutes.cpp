@@ -68,6 +68,11 @@ void registerSystemRoutes(Router &router, ServiceHost &host)
                    text += "# HELP caiwu_database_bytes Size of the SQLite file and its WAL.\n"
                            "# TYPE caiwu_database_bytes gauge\ncaiwu_database_bytes "
                        + QByteArray::number(s.databaseBytes) + '\n';
+                   text += "# HELP caiwu_mail_messages Messages in the outbox by state, and waiting to be handed over.\n"
+                           "# TYPE caiwu_mail_messages gauge\n"
+                           "caiwu_mail_messages{state=\"queued\"} " + QByteArray::number(s.mail.queued) + "\n"
+                           "caiwu_mail_messages{state=\"failed\"} " + QByteArray::number(s.mail.failed) + "\n"
+                           "caiwu_mail_messages{state=\"waiting\"} " + QByteArray::number(s.mail.waiting) + '\n';
                    text += "# HELP caiwu_mail_service_up Whether the mail service answers its health check.\n"
                            "# TYPE caiwu_mail_service_up gauge\ncaiwu_mail_service_up "
                        + QByteArray(s.mailOk ? "1" : "0") + '\n';

@@ -10,6 +10,9 @@
 #include <QUuid>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstring>
 
 #include <algorithm>
 #include <atomic>
@@ -94,6 +97,12 @@ Result<QSqlDatabase> Database::connection()
                                              .arg(m_path, QString::fromLatin1(pragma), why));
         }
     }
+    // Remember which file this is, so checkReadable() can tell if it is later replaced.
+    if (m_fileIdentity.load() == 0) {
+        struct stat st {};
+        if (::stat(QFile::encodeName(m_path).constData(), &st) == 0)
+            m_fileIdentity.store((quint64(st.st_dev) << 32) ^ quint64(st.st_ino));
+    }
     return db;
 }
 
@@ -148,17 +157,27 @@ Result<qint64> Database::ping(int timeoutMs)
 
 Result<void> Database::checkReadable()
 {
-    // The header on disk, read past SQLite: a long-lived connection answers from its page cache
-    // and the WAL, and would keep calling a file that was overwritten, replaced or deleted readable.
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly))
-        return AppError::unavailable(QStringLiteral("the database file %1 cannot be read: %2").arg(m_path, file.errorString()));
-    if (file.read(16) != QByteArray("SQLite format 3\0", 16))
-        return AppError::unavailable(
-            QStringLiteral("the database file %1 cannot be read: file is not a database (its header is gone)").arg(m_path));
     auto db = connection();
     if (!db)
         return db.error();
+    // Deleted or replaced under us? stat() only: opening the file with a descriptor of our
+    // own and closing it would drop every POSIX lock SQLite holds on it in this process,
+    // letting another process delete the WAL while we still write to it.
+    struct stat now {};
+    if (::stat(QFile::encodeName(m_path).constData(), &now) != 0)
+        return AppError::unavailable(QStringLiteral("the database file %1 is gone").arg(m_path));
+    const quint64 identity = (quint64(now.st_dev) << 32) ^ quint64(now.st_ino);
+    if (const quint64 opened = m_fileIdentity.load(); opened != 0 && opened != identity)
+        return AppError::unavailable(QStringLiteral("the database file %1 was replaced while open; restart Caiwu").arg(m_path));
+    // Overwritten in place? The header, read through SQLite's own file handle: a cached
+    // connection would otherwise keep answering from memory.
+    sqlite3_file *file = nullptr;
+    char header[16] = {};
+    if (sqlite3_file_control(handle(*db), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods
+        || file->pMethods->xRead(file, header, sizeof header, 0) != SQLITE_OK
+        || memcmp(header, "SQLite format 3", 16) != 0)
+        return AppError::unavailable(
+            QStringLiteral("the database file %1 cannot be read: file is not a database (its header is gone)").arg(m_path));
     QSqlQuery query(*db);
     if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")) || !query.next())
         return AppError::unavailable(

@@ -5,6 +5,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <atomic>
+
 struct sqlite3;
 
 namespace caiwu {
@@ -44,6 +46,7 @@ private:
 
     QString m_path;
     QString m_prefix;
+    std::atomic<quint64> m_fileIdentity{0};   // device and inode of the file when first opened
 
 };
 

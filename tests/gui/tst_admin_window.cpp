@@ -23,6 +23,7 @@ Config testConfig(const QString &dataDir, quint16 port)
                                                   {QStringLiteral("api.listen"), QStringLiteral("127.0.0.1")},
                                                   {QStringLiteral("api.port"), QString::number(port)},
                                                   {QStringLiteral("api.threads"), QStringLiteral("1")},
+                                                  {QStringLiteral("mail.port"), QStringLiteral("0")},
                                                   {QStringLiteral("secrets.backend"), QStringLiteral("systemd-creds")}};
     for (const auto &[key, value] : settings)
         if (auto ok = config->setOverride(key, value); !ok)

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -208,7 +209,7 @@ private Q_SLOTS:
         const QString backupFile = m_dir.path() + QStringLiteral("/office.sqlite");
         Run backup = caiwu({QStringLiteral("backup"), backupFile});
         QCOMPARE(backup.code, 0);
-        QVERIFY(backup.out.contains("schema version 1"));
+        QVERIFY2(QRegularExpression(QStringLiteral("schema version [1-9]")).match(QString::fromUtf8(backup.out)).hasMatch(), backup.out.constData());
         execSql(db, QStringLiteral("DELETE FROM vendors"));
         QCOMPARE(countRows(db, QStringLiteral("SELECT count(*) FROM vendors")), 0);
 

@@ -8,6 +8,8 @@
 
 TestServer::TestServer()
 {
+    // CAIWU_KEEP_TEST_DATA=1 keeps the data folder of each test server for a post-mortem.
+    m_data.setAutoRemove(!qEnvironmentVariableIsSet("CAIWU_KEEP_TEST_DATA"));
     QDir().mkpath(dataDir());
     QDir().mkpath(homeDir());
     m_env = QProcessEnvironment::systemEnvironment();
@@ -17,6 +19,7 @@ TestServer::TestServer()
     m_env.insert(QStringLiteral("XDG_DATA_HOME"), homeDir() + QStringLiteral("/.local/share"));
     m_env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
     m_env.insert(QStringLiteral("CAIWU_SECRETS_BACKEND"), QStringLiteral("systemd-creds"));
+    m_env.insert(QStringLiteral("CAIWU_MAIL_PORT"), QStringLiteral("0")); // tests run side by side
     m_env.remove(QStringLiteral("QT_QPA_PLATFORM")); // headless: `caiwu` with no command must serve
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 }
@@ -33,23 +36,33 @@ bool TestServer::startCaiwu(const QStringList &extra)
 {
     QStringList args{QStringLiteral("serve"), QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--listen"),
                      QStringLiteral("127.0.0.1"), QStringLiteral("--api-port"), QStringLiteral("0"),
-                     QStringLiteral("--threads"), QStringLiteral("2")};
+                     QStringLiteral("--threads"), QStringLiteral("2"), QStringLiteral("--mail-port"), QStringLiteral("0")};
     return startProgram(QStringLiteral(CAIWU_BINARY), args + extra);
 }
 
 bool TestServer::startProgram(const QString &program, const QStringList &arguments)
 {
     m_process.setProcessEnvironment(m_env);
+    // A restarted server must announce itself anew: forget the last run's lines.
+    output();
+    const qsizetype fresh = m_output.size();
+    m_port = m_mailPort = 0;
     m_process.start(program, arguments);
     if (!m_process.waitForStarted(10000))
         return false;
     static const QRegularExpression ready(QStringLiteral("serving API on http://[^\\s]+:(\\d+)"));
+    static const QRegularExpression mail(QStringLiteral("mail service (?:on http://[^\\s]+:(\\d+)|not running)"));
+    const bool caiwuServe = arguments.value(0) == QLatin1String("serve");
     // A hang guard, not a performance limit: start-up takes well under a second.
     QDeadlineTimer deadline(60000);
     while (!deadline.hasExpired()) {
-        const auto match = ready.match(QString::fromUtf8(output()));
-        if (match.hasMatch()) {
+        const QString printed = QString::fromUtf8(output().mid(fresh));
+        const auto match = ready.match(printed);
+        const auto mailMatch = mail.match(printed);
+        // `caiwu serve` also says where its mail service is; fixtures may not.
+        if (match.hasMatch() && (!caiwuServe || mailMatch.hasMatch())) {
             m_port = quint16(match.captured(1).toUInt());
+            m_mailPort = quint16(mailMatch.captured(1).toUInt());
             return true;
         }
         if (m_process.state() != QProcess::Running)
@@ -59,9 +72,24 @@ bool TestServer::startProgram(const QString &program, const QStringList &argumen
     return false;
 }
 
+TestServer::Run TestServer::caiwu(const QStringList &args, const QByteArray &input) const
+{
+    QProcess process;
+    process.setProcessEnvironment(m_env);
+    process.start(QStringLiteral(CAIWU_BINARY), args + QStringList{QStringLiteral("--data-dir"), dataDir()});
+    process.waitForStarted();
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    process.waitForFinished(60000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
+
 QByteArray TestServer::output()
 {
-    m_output += m_process.readAll();
+    if (m_process.isOpen())
+        m_output += m_process.readAll();
     return m_output;
 }
 

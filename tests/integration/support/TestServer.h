@@ -24,6 +24,16 @@ public:
     bool startProgram(const QString &program, const QStringList &arguments);
 
     quint16 port() const { return m_port; }
+    // The mail service's port, when `caiwu serve` reported it running (else 0).
+    quint16 mailPort() const { return m_mailPort; }
+
+    struct Run {
+        int code = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    // Runs `caiwu ARGS --data-dir <this server's>` with this server's environment.
+    Run caiwu(const QStringList &args, const QByteArray &input = {}) const;
     QString dataDir() const { return m_data.path() + QStringLiteral("/data"); }
     QString homeDir() const { return m_data.path() + QStringLiteral("/home"); }
     QProcess &process() { return m_process; }
@@ -41,4 +51,5 @@ private:
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;
+    quint16 m_mailPort = 0;
 };

@@ -176,7 +176,7 @@ void TestConfig::parse_data()
     ok("path empty", "data.dir", QString(), QString());
     ok("path", "data.dir", QStringLiteral("/var/lib/caiwu/"), QStringLiteral("/var/lib/caiwu"));
     ok("path cleaned", "data.dir", QStringLiteral("/srv//caiwu/../data"), QStringLiteral("/srv/data"));
-    bad("path relative", "data.dir", QStringLiteral("data/caiwu"), "an absolute folder path");
+    bad("path relative", "data.dir", QStringLiteral("data/caiwu"), "an absolute path");
 }
 
 void TestConfig::parse()

@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSemaphore>
 #include <QSqlDatabase>
@@ -270,6 +271,32 @@ private Q_SLOTS:
         db.releaseThreadConnection();
     }
 
+    void checkReadableKeepsSqlitesLocks()
+    {
+        // Regression: checkReadable() once opened and closed the file itself. Closing any
+        // descriptor of a file drops all of this process's POSIX locks on it, so another
+        // process closing its connection could delete our WAL while we kept writing to it,
+        // and those writes were lost to everyone else.
+        const QString path = m_root.filePath(QStringLiteral("locks.sqlite"));
+        Database db(path);
+        QVERIFY(execOn(db, QStringLiteral("CREATE TABLE t(x)")));
+        QVERIFY(execOn(db, QStringLiteral("INSERT INTO t VALUES (1)")));
+        QVERIFY(db.checkReadable());
+        const auto othersSee = [&path] {
+            QProcess sqlite;
+            sqlite.start(QStringLiteral("sqlite3"), {path, QStringLiteral("SELECT count(*) FROM t")});
+            sqlite.waitForFinished(30000);
+            return sqlite.readAllStandardOutput().trimmed().toInt();
+        };
+        QCOMPARE(othersSee(), 1); // that process closes its connection when it exits
+        QVERIFY(execOn(db, QStringLiteral("INSERT INTO t VALUES (2)")));
+        QVERIFY(db.checkReadable());
+        QCOMPARE(othersSee(), 2);
+        QVERIFY(execOn(db, QStringLiteral("INSERT INTO t VALUES (3)")));
+        QCOMPARE(othersSee(), 3);
+        db.releaseThreadConnection();
+    }
+
     void checkReadableFailsClearlyOnGarbage()
     {
         const QString path = m_root.filePath(QStringLiteral("garbage.sqlite"));
@@ -303,8 +330,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("damage");
         QTest::addColumn<QString>("expected");
         QTest::newRow("overwritten in place") << QStringLiteral("overwrite") << QStringLiteral("not a database");
-        QTest::newRow("replaced by another file") << QStringLiteral("replace") << QStringLiteral("not a database");
-        QTest::newRow("deleted") << QStringLiteral("delete") << QStringLiteral("No such file");
+        QTest::newRow("replaced by another file") << QStringLiteral("replace") << QStringLiteral("was replaced while open");
+        QTest::newRow("deleted") << QStringLiteral("delete") << QStringLiteral("is gone");
     }
 
     void checkReadableNoticesAFileDamagedUnderAnOpenConnection()
