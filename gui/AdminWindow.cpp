@@ -58,13 +58,14 @@ QWidget *AdminWindow::buildStatusPage()
 
     auto *servicesBox = new QGroupBox(tr("Services"));
     auto *servicesLayout = new QVBoxLayout(servicesBox);
-    m_services = new QTableWidget(1, 4);
+    m_services = new QTableWidget(2, 4);
     m_services->setObjectName(QStringLiteral("services"));
     m_services->setHorizontalHeaderLabels({tr("Service"), tr("State"), tr("Address"), tr("Detail")});
     m_services->horizontalHeader()->setStretchLastSection(true);
     m_services->verticalHeader()->hide();
     m_services->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_services->setItem(0, 0, new QTableWidgetItem(tr("API and web client")));
+    m_services->setItem(1, 0, new QTableWidgetItem(tr("Mail service")));
     m_services->setSelectionMode(QAbstractItemView::NoSelection);
     m_services->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_services->horizontalHeader()->setStretchLastSection(true);
@@ -127,6 +128,11 @@ void AdminWindow::refresh()
                                     : QString();
     m_services->setItem(0, 2, new QTableWidgetItem(address));
     m_services->setItem(0, 3, new QTableWidgetItem(m_host.apiDetail()));
+    const bool mailRunning = m_host.mailState() == ServiceHost::State::Running;
+    m_services->setItem(1, 1, new QTableWidgetItem(stateName(m_host.mailState())));
+    m_services->setItem(1, 2, new QTableWidgetItem(
+        mailRunning ? QStringLiteral("%1:%2").arg(m_host.config().string(QStringLiteral("mail.listen"))).arg(m_host.mailPort()) : QString()));
+    m_services->setItem(1, 3, new QTableWidgetItem(m_host.mailDetail()));
     m_services->setFixedHeight(m_services->horizontalHeader()->height() + m_services->rowHeight(0) * m_services->rowCount()
                                + 2 * m_services->frameWidth());
     m_staffUrl->setText(running ? tr("Staff open: %1").arg(m_host.publicBaseUrl()) : tr("The API is not running."));
@@ -145,8 +151,15 @@ void AdminWindow::refresh()
     setHealthLabel(m_voucherHealth, s.vouchersOk, s.vouchersOk ? tr("writable") : s.vouchersDetail);
     if (s.mailState == QLatin1String("unknown"))
         m_mailHealth->setText(tr("checking…"));
+    else if (!s.mailOk)
+        setHealthLabel(m_mailHealth, false, tr("%1: %2").arg(s.mailState, s.mailDetail));
     else
-        setHealthLabel(m_mailHealth, s.mailOk, s.mailOk ? tr("answering") : tr("%1: %2").arg(s.mailState, s.mailDetail));
+        setHealthLabel(m_mailHealth, s.mail.smtpConfigured && s.mail.failed == 0,
+                       tr("answering; %1 queued, %2 failed, %3 waiting to be handed over%4")
+                           .arg(s.mail.queued)
+                           .arg(s.mail.failed)
+                           .arg(s.mail.waiting)
+                           .arg(s.mail.smtpConfigured ? QString() : tr("; smtp.host is not set, so nothing is sent")));
     m_traffic->setText(tr("%1 answered, %2 server errors, p95 %3 ms, %4 connections open")
                            .arg(m_host.metrics().totalRequests())
                            .arg(m_host.metrics().totalErrors())

@@ -50,6 +50,14 @@ private Q_SLOTS:
         QVERIFY(services);
         QCOMPARE(services->item(0, 1)->text(), QStringLiteral("running"));
         QCOMPARE(services->item(0, 2)->text(), QStringLiteral("127.0.0.1:%1").arg(host.apiPort()));
+        QCOMPARE(services->item(1, 0)->text(), QStringLiteral("Mail service"));
+        QCOMPARE(services->item(1, 1)->text(), QStringLiteral("running"));
+        QVERIFY(services->item(1, 3)->text().contains(QStringLiteral("smtp.host is not set")));
+        // Once the monitor has asked the mail service, the page says what it answered.
+        auto *mail = window.findChild<QLabel *>(QStringLiteral("mailHealth"));
+        QTRY_VERIFY(mail->text().contains(QStringLiteral("answering")));
+        QVERIFY(mail->text().contains(QStringLiteral("smtp.host is not set")));
+        QVERIFY(!mail->property("ok").toBool()); // nothing can be sent: shown as a problem
         QVERIFY(window.findChild<QLabel *>(QStringLiteral("staffUrl"))->text().contains(QString::number(host.apiPort())));
         auto *db = window.findChild<QLabel *>(QStringLiteral("dbHealth"));
         QVERIFY(db->property("ok").toBool());

@@ -177,6 +177,18 @@ void TestConfig::parse_data()
     ok("path", "data.dir", QStringLiteral("/var/lib/caiwu/"), QStringLiteral("/var/lib/caiwu"));
     ok("path cleaned", "data.dir", QStringLiteral("/srv//caiwu/../data"), QStringLiteral("/srv/data"));
     bad("path relative", "data.dir", QStringLiteral("data/caiwu"), "an absolute path");
+    // Email (mail.from_address)
+    ok("email", "mail.from_address", QStringLiteral(" caiwu@office.example "), QStringLiteral("caiwu@office.example"));
+    bad("email, display name", "mail.from_address", QStringLiteral("Caiwu <caiwu@office.example>"), "an email address");
+    bad("email, no domain", "mail.from_address", QStringLiteral("caiwu@"), "an email address");
+    // TimeZone (office.timezone)
+    ok("time zone", "office.timezone", QStringLiteral("Asia/Dubai"), QStringLiteral("Asia/Dubai"));
+    ok("time zone, UTC", "office.timezone", QStringLiteral("UTC"), QStringLiteral("UTC"));
+    bad("time zone, unknown", "office.timezone", QStringLiteral("Mars/Olympus"), "an IANA time zone");
+    bad("time zone, offset text", "office.timezone", QStringLiteral("+8"), "an IANA time zone");
+    // Enum (smtp.security)
+    ok("smtp security", "smtp.security", QStringLiteral("smtps"), QStringLiteral("smtps"));
+    bad("smtp security, unknown", "smtp.security", QStringLiteral("ssl"), "one of: starttls, smtps, none");
 }
 
 void TestConfig::parse()
