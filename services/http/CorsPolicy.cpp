@@ -53,7 +53,10 @@ void CorsPolicy::apply(const HttpRequest &request, HttpResponse &response) const
     const QByteArray origin = request.header("origin");
     if (origin.isEmpty())
         return;
-    response.setHeader("Vary", "Origin");
+    // Added to any Vary the handler set: caches must key on both.
+    const QByteArray vary = response.header("Vary");
+    if (!vary.split(',').contains("Origin") && !vary.split(',').contains(" Origin"))
+        response.setHeader("Vary", vary.isEmpty() ? QByteArray("Origin") : vary + ", Origin");
     if (!allows(origin))
         return;
     response.setHeader("Access-Control-Allow-Origin", origin);

@@ -27,6 +27,15 @@ const QByteArray &httpDate()
     return text;
 }
 
+// Headers serialize() writes itself; a handler's copy of one would make a second.
+bool isManagedHeader(QByteArrayView name)
+{
+    for (QByteArrayView managed : {"Content-Type", "Content-Length", "Connection", "Date", "Server", "X-Request-Id", "Transfer-Encoding"})
+        if (name.compare(managed, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
 } // namespace
 
 const char *reasonPhrase(int status)
@@ -132,6 +141,8 @@ QByteArray HttpResponse::serialize(const QByteArray &requestId, bool headRequest
     }
     out += keepAlive ? "\r\nConnection: keep-alive" : "\r\nConnection: close";
     for (const auto &[name, value] : headers) {
+        if (isManagedHeader(name))
+            continue; // written above from the response's own fields; never twice
         out += "\r\n";
         out += name;
         out += ": ";

@@ -190,6 +190,8 @@ bool RequestFramer::parseHead(const QByteArray &block, int *status, QString *mes
         return bad(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
     else
         return bad(400, QStringLiteral("malformed HTTP version"));
+    if (parts[1] == "*" && method != "OPTIONS")
+        return bad(400, QStringLiteral("the * target is only for OPTIONS"));
     m_head.method = method;
     m_head.target = parts[1];
     m_head.keepAlive = m_head.minorVersion == 1;

@@ -148,6 +148,13 @@ void TestCors::applyToAllowedOrigin()
     QVERIFY(tokens(response.header("Access-Control-Expose-Headers")).contains("x-request-id"));
     // Still a normal response.
     QCOMPARE(response.status, 200);
+
+    // A Vary the handler set is kept, with Origin added once.
+    HttpResponse negotiated = HttpResponse::json(QJsonObject{});
+    negotiated.setHeader("Vary", "Accept-Encoding");
+    policy.apply(request("GET", {{"Origin", "http://localhost:5173"}}), negotiated);
+    policy.apply(request("GET", {{"Origin", "http://localhost:5173"}}), negotiated);
+    QCOMPARE(negotiated.header("Vary"), QByteArray("Accept-Encoding, Origin"));
 }
 
 void TestCors::applyToRefusedOrigin()

@@ -76,11 +76,31 @@ private Q_SLOTS:
     void errorBody_data();
     void errorBody();
     void setHeaderReplacesCaseInsensitively();
+    void managedHeadersAreNeverDoubled();
     void requestIdsAreHexAndUnique();
     void requestIdsAreUniqueAcrossThreads();
     void reasonPhrases_data();
     void reasonPhrases();
 };
+
+void TestHttpResponse::managedHeadersAreNeverDoubled()
+{
+    HttpResponse response = HttpResponse::bytes("hello", "text/plain");
+    response.setHeader("content-type", "text/html");
+    response.setHeader("Content-Length", "999");
+    response.setHeader("Connection", "close");
+    response.setHeader("X-Request-Id", "forged");
+    response.setHeader("Cache-Control", "no-store");
+    const QByteArray wire = response.serialize("abc", false, true);
+    QCOMPARE(wire.count("Content-Type:"), 1);
+    QVERIFY(wire.contains("Content-Type: text/plain\r\n"));
+    QCOMPARE(wire.count("Content-Length:"), 1);
+    QVERIFY(wire.contains("Content-Length: 5\r\n"));
+    QCOMPARE(wire.count("Connection:"), 1);
+    QVERIFY(wire.contains("Connection: keep-alive\r\n"));
+    QVERIFY(!wire.contains("forged"));
+    QVERIFY(wire.contains("Cache-Control: no-store\r\n"));
+}
 
 void TestHttpResponse::jsonResponseOnTheWire()
 {

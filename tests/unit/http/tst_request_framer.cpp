@@ -559,6 +559,7 @@ void TestRequestFramer::targets_data()
     QTest::newRow("/x") << QByteArray("GET /x HTTP/1.1") << 0;
     QTest::newRow("query") << QByteArray("GET /api/flows?from=2024-01-01&q=%E8%B4%A2 HTTP/1.1") << 0;
     QTest::newRow("OPTIONS *") << QByteArray("OPTIONS * HTTP/1.1") << 0;
+    QTest::newRow("GET *") << QByteArray("GET * HTTP/1.1") << 400; // * is only for OPTIONS (RFC 9112 §3.2.4)
     QTest::newRow("absolute http") << QByteArray("GET http://h/x HTTP/1.1") << 0;
     QTest::newRow("absolute https") << QByteArray("GET https://h:8443/x?y=1 HTTP/1.1") << 0;
     QTest::newRow("relative") << QByteArray("GET x HTTP/1.1") << 400;
