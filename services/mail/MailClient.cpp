@@ -79,21 +79,12 @@ MailClient::~MailClient()
 
 void MailClient::start()
 {
-    if (m_thread.joinable())
-        return;
-    m_stopping = false;
-    m_thread = std::thread([this] { run(); });
+    m_thread.start([this] { run(); });
 }
 
 void MailClient::stop()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_wakeUp.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
+    m_thread.stop();
 }
 
 Result<QString> MailClient::send(const QString &to, const QString &subject, const QString &html, const QString &text)
@@ -112,11 +103,7 @@ Result<QString> MailClient::send(const QString &to, const QString &subject, cons
     q.addBindValue(Clock::nowMs());
     if (!q.exec())
         return AppError::unavailable(QStringLiteral("cannot keep the mail for sending: %1").arg(q.lastError().text()));
-    {
-        std::lock_guard lock(m_mutex);
-        m_woken = true;
-    }
-    m_wakeUp.notify_all();
+    m_thread.wake();
     return id;
 }
 
@@ -133,26 +120,25 @@ Result<int> MailClient::waiting()
 
 QString MailClient::lastError() const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_errorMutex);
     return m_lastError;
 }
 
 void MailClient::run()
 {
-    qint64 retryMs = FirstRetryMs;
-    while (true) {
-        const bool allHandedOver = handOver();
-        retryMs = allHandedOver ? FirstRetryMs : std::min(retryMs * 2, LongestRetryMs);
-        std::unique_lock lock(m_mutex);
-        if (m_stopping)
-            break;
-        // Waiting mail is tried again after a back-off; new mail is handed over at once.
-        m_wakeUp.wait_for(lock, std::chrono::milliseconds(allHandedOver ? LongestRetryMs : retryMs),
-                          [this] { return m_stopping || m_woken; });
-        m_woken = false;
-        if (m_stopping)
-            break;
-    }
+    qint64 backoffMs = FirstRetryMs;
+    qint64 idleMs = 0;
+    do {
+        if (handOver()) {
+            // Nothing waits: sleep until new mail wakes the loop.
+            backoffMs = FirstRetryMs;
+            idleMs = LongestRetryMs;
+        } else {
+            // The mail service did not take it: try again after a growing pause.
+            backoffMs = std::min(backoffMs * 2, LongestRetryMs);
+            idleMs = backoffMs;
+        }
+    } while (m_thread.sleep(idleMs));
     m_db.releaseThreadConnection();
 }
 
@@ -170,11 +156,8 @@ bool MailClient::handOver()
                         q.value(4).toString()});
     q.finish();
     for (const Handoff &h : waiting) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_stopping)
-                return false;
-        }
+        if (m_thread.stopping())
+            return false;
         const auto [status, reply] = post(m_serviceUrl, m_token, h);
         QString error;
         if (status == 200) {
@@ -191,7 +174,7 @@ bool MailClient::handOver()
             update.addBindValue(error);
             update.addBindValue(h.id);
             update.exec();
-            std::lock_guard lock(m_mutex);
+            std::lock_guard lock(m_errorMutex);
             m_lastError = error;
             return false;
         }
@@ -199,7 +182,7 @@ bool MailClient::handOver()
         done.prepare(QStringLiteral("DELETE FROM mail_handoff WHERE id = ?"));
         done.addBindValue(h.id);
         done.exec();
-        std::lock_guard lock(m_mutex);
+        std::lock_guard lock(m_errorMutex);
         m_lastError.clear();
     }
     return true;

@@ -1,12 +1,11 @@
 #pragma once
 
 #include "core/Result.h"
+#include "core/WakeableThread.h"
 
 #include <QString>
 
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace caiwu {
 
@@ -40,12 +39,9 @@ private:
     QString m_serviceUrl;
     QByteArray m_token;
 
-    mutable std::mutex m_mutex;
-    std::condition_variable m_wakeUp;
-    bool m_stopping = false;
-    bool m_woken = false;
+    mutable std::mutex m_errorMutex;
     QString m_lastError;
-    std::thread m_thread;
+    WakeableThread m_thread;
 };
 
 } // namespace caiwu

@@ -32,6 +32,7 @@ MailSender::MailSender(Database &db, Outbox &outbox, SmtpSettings smtp, RetryPol
 {
 }
 
+
 MailSender::~MailSender()
 {
     stop();
@@ -39,77 +40,48 @@ MailSender::~MailSender()
 
 void MailSender::start()
 {
-    if (m_thread.joinable())
-        return;
-    m_stopping = false;
-    m_thread = std::thread([this] { run(); });
+    m_thread.start([this] { run(); });
 }
 
 void MailSender::stop()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_wakeUp.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
+    m_thread.stop();
 }
 
 void MailSender::wake()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_woken = true;
-    }
-    m_wakeUp.notify_all();
+    m_thread.wake();
 }
 
 QString MailSender::lastError() const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_errorMutex);
     return m_lastError;
 }
 
 void MailSender::run()
 {
     SmtpTransport transport(m_smtp);
-    while (true) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_stopping)
-                break;
-        }
+    do {
         if (smtpConfigured())
             deliverBatch(transport);
-        waitForWork();
-    }
+    } while (m_thread.sleep(idleMs()));
     m_db.releaseThreadConnection();
 }
 
-void MailSender::waitForWork()
+qint64 MailSender::idleMs()
 {
-    qint64 sleepMs = MaxIdleMs;
-    if (smtpConfigured()) {
+    if (smtpConfigured())
         if (auto due = m_outbox.nextDueAt(); due && due->has_value())
-            sleepMs = std::clamp<qint64>(**due - Clock::nowMs(), 0, MaxIdleMs);
-    }
-    std::unique_lock lock(m_mutex);
-    if (sleepMs > 0)
-        m_wakeUp.wait_for(lock, std::chrono::milliseconds(sleepMs), [this] { return m_stopping || m_woken; });
-    m_woken = false;
+            return std::clamp<qint64>(**due - Clock::nowMs(), 0, MaxIdleMs);
+    return MaxIdleMs;
 }
 
 void MailSender::deliverBatch(SmtpTransport &transport)
 {
     // One message claimed at a time: a crash or a stop leaves at most one message whose
     // fate is unknown (it is sent again at start-up, with the same Message-ID).
-    while (true) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_stopping)
-                return;
-        }
+    while (!m_thread.stopping()) {
         auto claimed = m_outbox.claimDue(1, Clock::nowMs());
         if (!claimed) {
             qCWarning(lcMail).noquote() << claimed.error().message;
@@ -130,7 +102,7 @@ void MailSender::deliverOne(SmtpTransport &transport, const OutboxMessage &messa
         const qint64 sentAt = Clock::nowMs();
         record = [this, &message, sentAt] { return m_outbox.markSent(message.id, sentAt); };
         qCInfo(lcMail).noquote() << "delivered" << message.id << "to" << message.to;
-        std::lock_guard lock(m_mutex);
+        std::lock_guard lock(m_errorMutex);
         m_lastError.clear();
     } else {
         const bool permanent = result.outcome == DeliveryResult::Outcome::Permanent;
@@ -144,7 +116,7 @@ void MailSender::deliverOne(SmtpTransport &transport, const OutboxMessage &messa
             record = [this, &message, &result, next] { return m_outbox.markRetry(message.id, result.detail, next); };
             qCInfo(lcMail).noquote() << "will retry" << message.id << "after attempt" << message.attempts << ':' << result.detail;
         }
-        std::lock_guard lock(m_mutex);
+        std::lock_guard lock(m_errorMutex);
         m_lastError = result.detail;
     }
     // The outcome must be written: an unrecorded delivery would be sent again at the next
@@ -155,8 +127,7 @@ void MailSender::deliverOne(SmtpTransport &transport, const OutboxMessage &messa
             break;
         if (attempt % 50 == 0)
             qCWarning(lcMail).noquote() << recorded.error().message << "(still trying to record the outcome of" << message.id << ")";
-        std::unique_lock lock(m_mutex);
-        if (m_wakeUp.wait_for(lock, std::chrono::milliseconds(100), [this] { return m_stopping; }))
+        if (!m_thread.sleep(100))
             break; // stopping: the row stays 'sending' and is sent again at start-up
     }
 }

@@ -1,12 +1,11 @@
 #pragma once
 
 #include "SmtpTransport.h"
+#include "core/WakeableThread.h"
 
 #include <QString>
 
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace caiwu {
 
@@ -46,19 +45,17 @@ private:
     void run();
     void deliverBatch(SmtpTransport &transport);
     void deliverOne(SmtpTransport &transport, const OutboxMessage &message);
-    void waitForWork();
+    // How long the loop may sleep: until the next queued message falls due.
+    qint64 idleMs();
 
     Database &m_db;
     Outbox &m_outbox;
     SmtpSettings m_smtp;
     RetryPolicy m_policy;
 
-    mutable std::mutex m_mutex;
-    std::condition_variable m_wakeUp;
-    bool m_stopping = false;
-    bool m_woken = false;
+    mutable std::mutex m_errorMutex;
     QString m_lastError;
-    std::thread m_thread;
+    WakeableThread m_thread;
 };
 
 } // namespace caiwu

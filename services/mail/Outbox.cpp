@@ -194,13 +194,7 @@ Result<void> Outbox::retry(const QString &id)
         return dbError(QStringLiteral("retry a message"), q);
     if (q.numRowsAffected() == 1)
         return {};
-    auto found = find(id);
-    if (!found)
-        return found.error();
-    if (!found->has_value())
-        return AppError::notFound(QStringLiteral("no message %1 in the outbox").arg(id));
-    return AppError::business(QStringLiteral("message %1 is %2; only failed or discarded messages can be retried")
-                                  .arg(id, (*found)->status));
+    return whyUnchanged(id, QStringLiteral("only failed or discarded messages can be retried"));
 }
 
 Result<void> Outbox::discard(const QString &id)
@@ -216,13 +210,17 @@ Result<void> Outbox::discard(const QString &id)
         return dbError(QStringLiteral("discard a message"), q);
     if (q.numRowsAffected() == 1)
         return {};
+    return whyUnchanged(id, QStringLiteral("only queued or failed messages can be discarded"));
+}
+
+AppError Outbox::whyUnchanged(const QString &id, const QString &rule)
+{
     auto found = find(id);
     if (!found)
         return found.error();
     if (!found->has_value())
         return AppError::notFound(QStringLiteral("no message %1 in the outbox").arg(id));
-    return AppError::business(QStringLiteral("message %1 is %2; only queued or failed messages can be discarded")
-                                  .arg(id, (*found)->status));
+    return AppError::business(QStringLiteral("message %1 is %2; %3").arg(id, (*found)->status, rule));
 }
 
 Result<std::optional<OutboxMessage>> Outbox::find(const QString &id)

@@ -69,6 +69,9 @@ public:
     Result<std::optional<qint64>> nextDueAt();
 
 private:
+    // An admin action matched no row: say whether the message is missing or in the wrong state.
+    AppError whyUnchanged(const QString &id, const QString &rule);
+
     Database &m_db;
     QString m_messageIdDomain;
 };
