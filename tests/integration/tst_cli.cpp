@@ -10,15 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-struct Run {
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-} // namespace
+using Run = CommandRun;
 
 class CliTest : public QObject {
     Q_OBJECT
@@ -32,19 +24,8 @@ private:
 
     Run caiwu(const QStringList &args, const QByteArray &input = {}, bool withDataDir = true)
     {
-        QProcess process;
-        process.setProcessEnvironment(m_env);
-        QStringList all = args;
-        if (withDataDir)
-            all << QStringLiteral("--data-dir") << data() << QStringLiteral("--config") << configFile();
-        process.start(QStringLiteral(CAIWU_BINARY), all);
-        process.waitForStarted();
-        if (!input.isEmpty())
-            process.write(input);
-        process.closeWriteChannel();
-        process.waitForFinished(60000);
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-                process.readAllStandardError()};
+        const QStringList folders{QStringLiteral("--data-dir"), data(), QStringLiteral("--config"), configFile()};
+        return runCaiwu(m_env, withDataDir ? args + folders : args, input);
     }
 
     void execSql(const QString &file, const QString &sql)

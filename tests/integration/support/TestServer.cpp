@@ -72,18 +72,23 @@ bool TestServer::startProgram(const QString &program, const QStringList &argumen
     return false;
 }
 
-TestServer::Run TestServer::caiwu(const QStringList &args, const QByteArray &input) const
+CommandRun runCaiwu(const QProcessEnvironment &env, const QStringList &args, const QByteArray &input)
 {
     QProcess process;
-    process.setProcessEnvironment(m_env);
-    process.start(QStringLiteral(CAIWU_BINARY), args + QStringList{QStringLiteral("--data-dir"), dataDir()});
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(CAIWU_BINARY), args);
     process.waitForStarted();
     if (!input.isEmpty())
         process.write(input);
     process.closeWriteChannel();
-    process.waitForFinished(60000);
+    process.waitForFinished(60000); // a hang guard
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
             process.readAllStandardError()};
+}
+
+TestServer::Run TestServer::caiwu(const QStringList &args, const QByteArray &input) const
+{
+    return runCaiwu(m_env, args + QStringList{QStringLiteral("--data-dir"), dataDir()}, input);
 }
 
 QByteArray TestServer::output()

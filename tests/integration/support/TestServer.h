@@ -7,6 +7,16 @@
 
 #include <csignal>
 
+// What one run of a command printed, and how it ended.
+struct CommandRun {
+    int code = -1;       // the exit code; -1 if it crashed or hung
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs the `caiwu` binary with `args`, `input` on its standard input, in `env`.
+CommandRun runCaiwu(const QProcessEnvironment &env, const QStringList &args, const QByteArray &input = {});
+
 // Starts a real server process (`caiwu serve`, or a test fixture built on the same
 // ServiceHost) on an ephemeral loopback port with a private data folder, HOME and
 // config, and waits until it says where it listens.
@@ -27,11 +37,7 @@ public:
     // The mail service's port, when `caiwu serve` reported it running (else 0).
     quint16 mailPort() const { return m_mailPort; }
 
-    struct Run {
-        int code = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = CommandRun;
     // Runs `caiwu ARGS --data-dir <this server's>` with this server's environment.
     Run caiwu(const QStringList &args, const QByteArray &input = {}) const;
     QString dataDir() const { return m_data.path() + QStringLiteral("/data"); }
