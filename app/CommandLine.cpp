@@ -15,7 +15,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QHostInfo>
 #include <QUuid>
 #include <QTextStream>
 
@@ -316,7 +315,7 @@ int mail(ServiceHost &host, const QStringList &args)
         SmtpTransport transport(smtp);
         const DeliveryResult result = transport.deliver(
             {to, message.subject, message.html, message.text,
-             "<" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces) + "@" + QHostInfo::localHostName().toUtf8() + ".caiwu>",
+             host.outbox().messageIdFor(QUuid::createUuid().toString(QUuid::WithoutBraces)),
              QDateTime::currentMSecsSinceEpoch()});
         if (result.outcome != DeliveryResult::Outcome::Delivered) {
             err() << "caiwu: the test message was not sent: " << result.detail << Qt::endl;

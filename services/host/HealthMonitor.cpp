@@ -29,10 +29,9 @@ void HealthMonitor::start(int intervalMs)
 
 void HealthMonitor::stop() { m_timer.stop(); }
 
-void HealthMonitor::setMailEndpoint(const QHostAddress &address, quint16 port)
+void HealthMonitor::setMailEndpoint(const QUrl &serviceUrl)
 {
-    m_mailAddress = address;
-    m_mailPort = port;
+    m_mailUrl = serviceUrl;
 }
 
 void HealthMonitor::checkDiskAndVouchers(HealthSnapshot &s) const
@@ -78,7 +77,7 @@ void HealthMonitor::publish(HealthSnapshot snapshot)
 
 void HealthMonitor::probeMail()
 {
-    if (m_mailPort == 0) {
+    if (m_mailUrl.isEmpty()) {
         HealthSnapshot s = snapshot();
         s.mailOk = false;
         s.mailState = QStringLiteral("unreachable");
@@ -86,16 +85,7 @@ void HealthMonitor::probeMail()
         publish(std::move(s));
         return;
     }
-    QHostAddress address = m_mailAddress;
-    // A wildcard listener is reached on loopback from here.
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
-        address = QHostAddress::LocalHost;
-    else if (address == QHostAddress::AnyIPv6)
-        address = QHostAddress::LocalHostIPv6;
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(address.toString());
-    url.setPort(m_mailPort);
+    QUrl url = m_mailUrl;
     url.setPath(QStringLiteral("/health"));
     QNetworkRequest request(url);
     request.setTransferTimeout(2000);

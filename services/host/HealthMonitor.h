@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QReadWriteLock>
 #include <QTimer>
+#include <QUrl>
 
 #include <functional>
 
@@ -63,8 +64,8 @@ public:
 
     explicit HealthMonitor(Targets targets, QObject *parent = nullptr);
 
-    // Where the mail service answers (its port is known once it has started).
-    void setMailEndpoint(const QHostAddress &address, quint16 port);
+    // Where the mail service answers (known once it has started; empty: not running).
+    void setMailEndpoint(const QUrl &serviceUrl);
 
     void start(int intervalMs = 2000);
     void stop();
@@ -82,8 +83,7 @@ private:
     void publish(HealthSnapshot snapshot);
 
     Targets m_targets;
-    QHostAddress m_mailAddress;
-    quint16 m_mailPort = 0;
+    QUrl m_mailUrl;
     QTimer m_timer;
     QNetworkAccessManager *m_network;
     mutable QReadWriteLock m_lock;

@@ -124,12 +124,6 @@ MailBranding ServiceHost::mailBranding() const
     return brandingFrom(m_config, publicBaseUrl());
 }
 
-void ServiceHost::wakeMailSender()
-{
-    if (m_mail)
-        m_mail->wake();
-}
-
 void ServiceHost::startMail(SecretStore &store)
 {
     setMailState(State::Starting);
@@ -157,17 +151,10 @@ void ServiceHost::startMail(SecretStore &store)
                                          ? QStringLiteral("listening on port %1").arg(m_mail->port())
                                          : QStringLiteral("listening on port %1; smtp.host is not set, mail is queued").arg(m_mail->port()));
     }
-    m_health->setMailEndpoint(options.address, m_mail ? m_mail->port() : 0);
+    m_health->setMailEndpoint(m_mail ? ApiServer::dialUrl(options.address, m_mail->port()) : QUrl());
     // The API's client: it keeps mail while the service is down, so it starts either way.
-    QHostAddress address = options.address;
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
-        address = QHostAddress::LocalHost;
-    else if (address == QHostAddress::AnyIPv6)
-        address = QHostAddress::LocalHostIPv6;
-    const quint16 port = m_mail ? m_mail->port() : options.port;
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                                                           : address.toString();
-    m_mailClient = std::make_unique<MailClient>(*m_database, QStringLiteral("http://%1:%2").arg(host).arg(port), options.token);
+    const QUrl service = ApiServer::dialUrl(options.address, m_mail ? m_mail->port() : options.port);
+    m_mailClient = std::make_unique<MailClient>(*m_database, service.toString(), options.token);
     m_mailClient->start();
 }
 

@@ -70,8 +70,6 @@ public:
     State mailState() const { return m_mailState; }
     QString mailDetail() const { return m_mailDetail; }
     quint16 mailPort() const { return m_mail ? m_mail->port() : 0; }
-    // An admin re-queued a message: deliver it now, not at the next poll.
-    void wakeMailSender();
 
     State apiState() const { return m_apiState; }
     QString apiDetail() const { return m_apiDetail; }

@@ -84,6 +84,20 @@ Result<void> ApiServer::start(const ApiServerOptions &options)
     return {};
 }
 
+QUrl ApiServer::dialUrl(const QHostAddress &address, quint16 port)
+{
+    QHostAddress host = address;
+    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
+        host = QHostAddress::LocalHost;
+    else if (host == QHostAddress::AnyIPv6)
+        host = QHostAddress::LocalHostIPv6;
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(host.toString());
+    url.setPort(port);
+    return url;
+}
+
 void ApiServer::stop(int graceMs)
 {
     if (!isRunning())

@@ -8,6 +8,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -45,6 +46,10 @@ public:
     quint16 port() const { return m_port; }
     QHostAddress address() const { return m_address; }
     int threadCount() const { return int(m_threads.size()); }
+
+    // The URL a client on this machine uses to reach a server listening on `address`:
+    // a wildcard listener is reached on loopback, an IPv6 host is bracketed.
+    static QUrl dialUrl(const QHostAddress &address, quint16 port);
 
 private:
     const Router &m_router;

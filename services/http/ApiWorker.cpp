@@ -119,10 +119,10 @@ HttpResponse ApiWorker::dispatch(HttpRequest &request, int *routeId)
 {
     const Router &router = *m_options.router;
     if (request.method == "OPTIONS") {
-        const Router::Match any = router.match("\x01", request.path); // matches no method: collects Allow
-        if (any.allowedMethods.isEmpty())
+        const QList<QByteArray> methods = router.allowedMethods(request.path);
+        if (methods.isEmpty())
             return HttpResponse::error(AppError::notFound(QStringLiteral("no such path: %1").arg(request.path)));
-        return m_options.cors.preflight(request, any.allowedMethods);
+        return m_options.cors.preflight(request, methods);
     }
     const Router::Match match = router.match(request.method, request.path);
     if (!match.route) {
@@ -175,7 +175,7 @@ void ApiWorker::drain(int graceMs)
 
 void ApiWorker::checkDrained()
 {
-    if (ConnectionGuard::openOnThisThread() > 0 && Clock::monotonicMs() < m_drainDeadlineMs)
+    if (m_shard->openConnections.load() > 0 && Clock::monotonicMs() < m_drainDeadlineMs)
         return;
     m_drainPoll.stop();
     for (QTcpServer *server : servers())

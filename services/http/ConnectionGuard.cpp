@@ -11,8 +11,7 @@
 namespace caiwu {
 
 namespace {
-thread_local int t_openConnections = 0;
-// The worker's metrics gauge for this thread, so /metrics sees open connections.
+// The worker's open-connections gauge: read by /metrics and by the drain.
 thread_local std::atomic<int> *t_gauge = nullptr;
 const char *const GuardProperty = "caiwu.guard";
 } // namespace
@@ -25,7 +24,6 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
     , m_limits(limits)
     , m_framer(limits)
 {
-    ++t_openConnections;
     if (t_gauge)
         t_gauge->fetch_add(1, std::memory_order_relaxed);
     socket->setProperty(GuardProperty, QVariant::fromValue(static_cast<QObject *>(this)));
@@ -37,12 +35,9 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
 
 ConnectionGuard::~ConnectionGuard()
 {
-    --t_openConnections;
     if (t_gauge)
         t_gauge->fetch_sub(1, std::memory_order_relaxed);
 }
-
-int ConnectionGuard::openOnThisThread() { return t_openConnections; }
 
 ConnectionGuard *ConnectionGuard::of(const QTcpSocket *socket)
 {

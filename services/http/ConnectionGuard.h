@@ -39,8 +39,8 @@ public:
     // connection a few times a second (cheaper than a timer restarted per request).
     void checkDeadline(qint64 nowMs);
 
-    // Open connections on this thread (for the drain), mirrored into `gauge` for metrics.
-    static int openOnThisThread();
+    // Where this thread's guards count open connections (the worker's metrics gauge,
+    // which its drain also waits on).
     static void setThreadGauge(std::atomic<int> *gauge);
 
 Q_SIGNALS:

@@ -55,7 +55,8 @@ void CorsPolicy::apply(const HttpRequest &request, HttpResponse &response) const
         return;
     // Added to any Vary the handler set: caches must key on both.
     const QByteArray vary = response.header("Vary");
-    if (!vary.split(',').contains("Origin") && !vary.split(',').contains(" Origin"))
+    const QList<QByteArray> tokens = vary.split(',');
+    if (std::none_of(tokens.cbegin(), tokens.cend(), [](const QByteArray &t) { return t.trimmed().compare("Origin", Qt::CaseInsensitive) == 0; }))
         response.setHeader("Vary", vary.isEmpty() ? QByteArray("Origin") : vary + ", Origin");
     if (!allows(origin))
         return;

@@ -48,6 +48,8 @@ public:
 
     // HEAD matches GET routes; OPTIONS is answered by the server, not a route.
     Match match(QByteArrayView method, const QString &path) const;
+    // What an Allow header lists for `path` (with HEAD and OPTIONS); empty for an unknown path.
+    QList<QByteArray> allowedMethods(const QString &path) const { return match({}, path).allowedMethods; }
 
     const QList<Route> &routes() const { return m_routes; }
 

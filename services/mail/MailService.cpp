@@ -63,10 +63,4 @@ void MailService::stop()
     }
 }
 
-void MailService::wake()
-{
-    if (m_sender)
-        m_sender->wake();
-}
-
 } // namespace caiwu

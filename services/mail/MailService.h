@@ -37,8 +37,6 @@ public:
     quint16 port() const { return m_http ? m_http->port() : 0; }
     bool smtpConfigured() const { return m_sender && m_sender->smtpConfigured(); }
     QString lastDeliveryError() const { return m_sender ? m_sender->lastError() : QString(); }
-    // After an admin re-queued a message: deliver it now.
-    void wake();
 
 private:
     Database &m_db;

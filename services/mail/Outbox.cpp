@@ -48,6 +48,11 @@ Outbox::Outbox(Database &db, QString messageIdDomain)
 {
 }
 
+QByteArray Outbox::messageIdFor(const QString &id) const
+{
+    return QStringLiteral("<%1@%2>").arg(id, m_messageIdDomain).toUtf8();
+}
+
 Result<Outbox::Accepted> Outbox::accept(const QString &to, const QString &subject, const QString &html, const QString &text,
                                         const QString &idempotencyKey)
 {
@@ -64,7 +69,7 @@ Result<Outbox::Accepted> Outbox::accept(const QString &to, const QString &subjec
             return Accepted{q.value(0).toString(), true};
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const QString messageId = QStringLiteral("<%1@%2>").arg(id, m_messageIdDomain);
+    const QString messageId = QString::fromUtf8(messageIdFor(id)); // a QByteArray would bind as a BLOB
     const qint64 now = Clock::nowMs();
     q.prepare(QStringLiteral("INSERT INTO outbox (id, idempotency_key, to_address, subject, html, body_text, message_id, "
                              "status, attempts, next_attempt_at, created_at, updated_at) "

@@ -45,6 +45,9 @@ public:
         QString id;
         bool repeated = false;   // the Idempotency-Key was seen before: this is the first message's id
     };
+    // "<id@domain>": the Message-ID a message keeps through every retry.
+    QByteArray messageIdFor(const QString &id) const;
+
     Result<Accepted> accept(const QString &to, const QString &subject, const QString &html, const QString &text,
                             const QString &idempotencyKey = {});
 
