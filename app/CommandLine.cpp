@@ -20,6 +20,9 @@
 
 #include <cstdio>
 
+#include <termios.h>
+#include <unistd.h>
+
 using namespace caiwu;
 
 namespace {
@@ -62,7 +65,10 @@ void describe(QCommandLineParser &parser)
         "  secrets status             which secret store is used and which secrets are set\n"
         "  mail test ADDRESS          send a test message now, through the configured SMTP server\n"
         "  mail queue [STATUS]        the outbox (queued, sending, sent, failed or discarded)\n"
-        "  mail retry ID | discard ID put a failed message back in the queue / drop it"));
+        "  mail retry ID | discard ID put a failed message back in the queue / drop it\n"
+        "  admin create --email E --name N\n"
+        "                             create an administrator; the password is read from standard input\n"
+        "  admin unlock EMAIL         unlock an account locked after failed logins"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -72,6 +78,8 @@ void describe(QCommandLineParser &parser)
         {QStringLiteral("api-port"), QStringLiteral("serve: API port (0 picks a free one)."), QStringLiteral("N")},
         {QStringLiteral("mail-port"), QStringLiteral("serve: mail service port."), QStringLiteral("N")},
         {QStringLiteral("threads"), QStringLiteral("serve: HTTP worker threads (0 = one per core)."), QStringLiteral("N")},
+        {QStringLiteral("email"), QStringLiteral("admin create: the administrator's login email."), QStringLiteral("E")},
+        {QStringLiteral("name"), QStringLiteral("admin create: the administrator's name."), QStringLiteral("N")},
     });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("What to do (see above)."), QStringLiteral("[command]"));
 }
@@ -350,6 +358,69 @@ int mail(ServiceHost &host, const QStringList &args)
     return Usage;
 }
 
+// A password from standard input: typed twice without echo at a terminal, else the first line.
+Result<QString> readPassword()
+{
+    if (isatty(STDIN_FILENO)) {
+        auto ask = [](const char *prompt) {
+            err() << prompt << Qt::flush;
+            termios saved{};
+            tcgetattr(STDIN_FILENO, &saved);
+            termios quiet = saved;
+            quiet.c_lflag &= ~tcflag_t(ECHO);
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+            QTextStream in(stdin);
+            const QString line = in.readLine();
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+            err() << Qt::endl;
+            return line;
+        };
+        const QString first = ask("Password: ");
+        if (ask("Password again: ") != first)
+            return AppError::validation(QStringLiteral("the two passwords differ"));
+        return first;
+    }
+    QFile in;
+    in.open(stdin, QIODevice::ReadOnly);
+    QByteArray line = in.readLine(4096);
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    if (line.isEmpty())
+        return AppError::validation(QStringLiteral("no password on standard input (e.g. `printf %s \"$PASSWORD\" | caiwu admin create ...`)"));
+    return QString::fromUtf8(line);
+}
+
+int admin(ServiceHost &host, const QCommandLineParser &parser, const QStringList &args)
+{
+    const QString action = args.value(1);
+    if (action == QLatin1String("create") && args.size() == 2) {
+        if (!parser.isSet(QStringLiteral("email")) || !parser.isSet(QStringLiteral("name"))) {
+            err() << "caiwu: admin create needs --email and --name" << Qt::endl;
+            return Usage;
+        }
+        auto password = readPassword();
+        if (!password)
+            return fail(password.error());
+        auto id = host.createAdministrator(parser.value(QStringLiteral("email")), parser.value(QStringLiteral("name")), *password);
+        if (!id)
+            return fail(id.error());
+        out() << "administrator " << parser.value(QStringLiteral("email")).trimmed() << " created (employee " << *id
+              << "); log in at " << host.publicBaseUrl() << Qt::endl;
+        return Ok;
+    }
+    if (action == QLatin1String("unlock") && args.size() == 3) {
+        if (auto run = host.migrator().up(host.paths().backups(), {}); !run)
+            return fail(run.error());
+        auto unlocked = host.unlockAccount(args[2], QStringLiteral("system"));
+        if (!unlocked)
+            return fail(unlocked.error());
+        out() << args[2] << (*unlocked ? " unlocked" : " was not locked") << Qt::endl;
+        return Ok;
+    }
+    err() << "caiwu: admin takes 'create --email E --name N' or 'unlock EMAIL'" << Qt::endl;
+    return Usage;
+}
+
 } // namespace
 
 bool CommandLine::wantsWindow(int argc, char **argv)
@@ -393,6 +464,12 @@ int CommandLine::run(const QStringList &arguments, bool graphical)
             return Usage;
         }
     }
+    for (const QString &option : {QStringLiteral("email"), QStringLiteral("name")}) {
+        if (parser.isSet(option) && !(command == QLatin1String("admin") && args.value(1) == QLatin1String("create"))) {
+            err() << "caiwu: --" << option << " only applies to 'admin create'" << Qt::endl;
+            return Usage;
+        }
+    }
     auto config = loadConfig(parser);
     if (!config)
         return fail(config.error());
@@ -416,6 +493,8 @@ int CommandLine::run(const QStringList &arguments, bool graphical)
         return secrets(host, args);
     if (command == QLatin1String("mail"))
         return mail(host, args);
+    if (command == QLatin1String("admin"))
+        return admin(host, parser, args);
     err() << "caiwu: unknown command '" << args.join(QLatin1Char(' ')) << "'; see caiwu --help" << Qt::endl;
     return Usage;
 }

@@ -131,17 +131,25 @@ Result<QString> Totp::code(const QString &base32Secret, qint64 nowMs)
 
 bool Totp::verify(const QString &base32Secret, const QString &code, qint64 nowMs)
 {
+    return matchingStep(base32Secret, code, nowMs) >= 0;
+}
+
+qint64 Totp::matchingStep(const QString &base32Secret, const QString &code, qint64 nowMs)
+{
     const QByteArray otp = normalizedCode(code);
     if (otp.isEmpty())
-        return false;
+        return -1;
     const auto secret = decodeSecret(base32Secret);
     const auto now = secondsOf(nowMs);
     if (!secret || !now)
-        return false;
+        return -1;
     // Window 1: the previous, current and next step, one step of clock drift either way (RFC 6238 §5.2).
-    const int rc = oath_totp_validate(secret->constData(), size_t(secret->size()), *now, StepSeconds,
-                                      OATH_TOTP_DEFAULT_START_TIME, 1, otp.constData());
-    return rc >= 0;
+    int offset = 0;
+    const int rc = oath_totp_validate2(secret->constData(), size_t(secret->size()), *now, StepSeconds,
+                                       OATH_TOTP_DEFAULT_START_TIME, 1, &offset, otp.constData());
+    if (rc < 0)
+        return -1;
+    return qint64(*now) / StepSeconds + offset;
 }
 
 QString Totp::provisioningUri(const QString &issuer, const QString &account, const QString &base32Secret)

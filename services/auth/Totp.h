@@ -22,6 +22,9 @@ public:
     // True when `code` (6 digits; spaces ignored) is the code of the current step or of the one
     // before or after it (clock drift). Never true for a malformed code or secret.
     static bool verify(const QString &base32Secret, const QString &code, qint64 nowMs);
+    // As verify, but says which time step (unix seconds / 30) the code belongs to, so a caller
+    // can refuse a code it has already accepted once. -1 when it matches none.
+    static qint64 matchingStep(const QString &base32Secret, const QString &code, qint64 nowMs);
 
     // otpauth://totp/<issuer>:<account>?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30,
     // percent-encoded UTF-8 as Google's Key Uri Format asks.

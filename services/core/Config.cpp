@@ -48,6 +48,17 @@ QList<ConfigKey> buildRegistry()
         {QStringLiteral("http.cors_origins"), T::OriginList, QStringList(),
          QStringLiteral("Browser origins allowed to call the API, comma-separated (empty: the public URL and loopback)"), 0, 0,
          {}, QStringLiteral("api")},
+        {QStringLiteral("http.trusted_proxies"), T::RangeList, QStringList(),
+         QStringLiteral("Reverse proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges (empty: none)"), 0, 0,
+         {}, QStringLiteral("api")},
+        {QStringLiteral("auth.lockout_threshold"), T::Int, 5,
+         QStringLiteral("Failed logins after which an account is locked"), 1, 100, {}, QStringLiteral("api")},
+        {QStringLiteral("auth.lockout_minutes"), T::Int, 15,
+         QStringLiteral("Minutes a locked account stays locked, and the window failures are counted in"), 1, 1440, {},
+         QStringLiteral("api")},
+        {QStringLiteral("auth.ip_failure_limit"), T::Int, 20,
+         QStringLiteral("Failed logins from one client address (any account) before it is refused for the window"), 1, 10000,
+         {}, QStringLiteral("api")},
         {QStringLiteral("public.base_url"), T::Url, QString(),
          QStringLiteral("Address staff type in their browsers, used in emailed links (empty: http://<host name>:<api.port>)"),
          0, 0, {}, QStringLiteral("api")},
@@ -111,6 +122,8 @@ QString typeHint(const ConfigKey &key)
         return QStringLiteral("one of: %1").arg(key.choices.join(QStringLiteral(", ")));
     case ConfigType::OriginList:
         return QStringLiteral("comma-separated origins such as http://192.168.1.10:8787, or empty");
+    case ConfigType::RangeList:
+        return QStringLiteral("comma-separated addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/8, fd00::/8, or empty");
     case ConfigType::Path:
         return QStringLiteral("an absolute path, or empty");
     case ConfigType::Email:
@@ -143,6 +156,22 @@ std::optional<qint64> parseBytes(QString text)
     if (!ok || n < 0 || n > (std::numeric_limits<qint64>::max() / factor))
         return std::nullopt;
     return n * factor;
+}
+
+// "address" or "address/prefix"; the auth layer parses it fully (host bits, mapped forms).
+bool validRange(const QString &range)
+{
+    const qsizetype slash = range.indexOf(QLatin1Char('/'));
+    const QByteArray address = (slash < 0 ? range : range.left(slash)).toLatin1();
+    unsigned char buffer[16];
+    const bool v4 = inet_pton(AF_INET, address.constData(), buffer) == 1;
+    if (!v4 && inet_pton(AF_INET6, address.constData(), buffer) != 1)
+        return false;
+    if (slash < 0)
+        return true;
+    bool ok = false;
+    const int prefix = range.mid(slash + 1).toInt(&ok);
+    return ok && prefix >= 0 && prefix <= (v4 ? 32 : 128);
 }
 
 bool validOrigin(const QString &origin)
@@ -273,6 +302,16 @@ Result<QVariant> Config::parse(const ConfigKey &key, const QString &raw)
         }
         return QVariant(origins);
     }
+    case ConfigType::RangeList: {
+        QStringList ranges;
+        for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString range = part.trimmed();
+            if (!validRange(range))
+                return invalid(key, raw);
+            ranges << range;
+        }
+        return QVariant(ranges);
+    }
     case ConfigType::Email:
         if (!isEmailAddress(text))
             return invalid(key, raw);
@@ -297,6 +336,7 @@ QString Config::toText(const ConfigKey &key, const QVariant &value)
     case ConfigType::Bool:
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     case ConfigType::OriginList:
+    case ConfigType::RangeList:
         return value.toStringList().join(QLatin1Char(','));
     default:
         return value.toString();

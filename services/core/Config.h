@@ -10,7 +10,7 @@
 
 namespace caiwu {
 
-enum class ConfigType { Int, Port, Bytes, Bool, String, Address, Url, Enum, OriginList, Path, Email, TimeZone };
+enum class ConfigType { Int, Port, Bytes, Bool, String, Address, Url, Enum, OriginList, RangeList, Path, Email, TimeZone };
 
 // One setting the admin may change: its name, type, embedded default and range.
 // The registry of these is the single source for validation, `caiwu config`, the

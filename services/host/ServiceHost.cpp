@@ -3,6 +3,9 @@
 #include "SystemRoutes.h"
 #include "core/Log.h"
 #include "mail/MailConfig.h"
+#include "modules/Modules.h"
+#include "modules/auth/Administrators.h"
+#include "modules/auth/Lockouts.h"
 
 #include <QHostInfo>
 #include <QSqlQuery>
@@ -28,12 +31,25 @@ ServiceHost::ServiceHost(Config config, QObject *parent)
     , m_database(std::make_unique<Database>(m_paths.database()))
     , m_migrator(std::make_unique<Migrator>(*m_database))
     , m_outbox(std::make_unique<Outbox>(*m_database, QHostInfo::localHostName() + QStringLiteral(".caiwu")))
+    , m_sessions(std::make_unique<SessionStore>(*m_database))
+    , m_throttle(std::make_unique<LoginThrottle>(
+          *m_database, ThrottlePolicy{int(m_config.integer(QStringLiteral("auth.lockout_threshold"))),
+                                      m_config.integer(QStringLiteral("auth.lockout_minutes")) * 60 * 1000,
+                                      int(m_config.integer(QStringLiteral("auth.ip_failure_limit")))}))
+    , m_audit(std::make_unique<AuditTrail>(*m_database))
 {
     m_health = std::make_unique<HealthMonitor>(HealthMonitor::Targets{
         m_database.get(), m_paths.root(), m_paths.vouchers(), m_paths.database(), [this] { return mailFigures(); }});
     // The log is buffered for throughput; a quiet appliance still shows its last lines.
     m_logFlush.setInterval(1000);
     connect(&m_logFlush, &QTimer::timeout, this, [] { Log::flush(); });
+    // Picks up allow-list changes made outside the API (another process on the same file),
+    // and retries a list that could not be read.
+    m_allowListRefresh.setInterval(30 * 1000);
+    connect(&m_allowListRefresh, &QTimer::timeout, this, [this] {
+        if (m_ipGate)
+            (void)m_ipGate->reload();
+    });
 }
 
 ServiceHost::~ServiceHost()
@@ -158,6 +174,39 @@ void ServiceHost::startMail(SecretStore &store)
     m_mailClient->start();
 }
 
+Result<void> ServiceHost::prepareAccess()
+{
+    if (m_context)
+        return {};
+    QList<IpRange> proxies;
+    for (const QString &text : m_config.list(QStringLiteral("http.trusted_proxies"))) {
+        auto range = IpRange::parse(text);
+        if (!range)
+            return AppError::validation(QStringLiteral("http.trusted_proxies: %1").arg(range.error().message));
+        proxies.append(*range);
+    }
+    m_ipGate = std::make_unique<IpGate>(*m_database, proxies);
+    m_gate = std::make_unique<AccessGate>(*m_ipGate, *m_sessions, m_jwtKey);
+    m_context = std::make_unique<ModuleContext>(ModuleContext{
+        m_config, *m_database, *m_sessions, *m_throttle, *m_ipGate, *m_gate, *m_audit, m_jwtKey,
+        [this] { return m_mailClient.get(); }, [this] { return mailBranding(); }});
+    return {};
+}
+
+Result<QString> ServiceHost::createAdministrator(const QString &email, const QString &name, const QString &password)
+{
+    if (auto ok = m_paths.ensure(); !ok)
+        return ok.error();
+    if (auto run = m_migrator->up(m_paths.backups(), {}); !run)
+        return run.error();
+    return Administrators::create(*m_database, *m_audit, email, name, password);
+}
+
+Result<bool> ServiceHost::unlockAccount(const QString &email, const QString &actorId)
+{
+    return caiwu::unlockAccount(*m_throttle, *m_audit, email, actorId, {});
+}
+
 void ServiceHost::setApiState(State state, const QString &detail)
 {
     m_apiState = state;
@@ -195,16 +244,24 @@ Result<void> ServiceHost::start()
     m_jwtKey = key.value();
     qCInfo(lcHost).noquote() << "secrets are kept in" << (*store)->location();
 
+    if (auto ok = prepareAccess(); !ok)
+        return fail(ok.error());
+    // The list is read before the first request; if it cannot be, the gate stays closed.
+    if (auto ok = m_ipGate->reload(); !ok)
+        qCCritical(lcHost).noquote() << "IP allow list unreadable; only loopback is admitted:" << ok.error().message;
+
     startMail(**store);
 
     if (m_router.routes().isEmpty()) {
         registerSystemRoutes(m_router, *this);
+        installModules(m_router, *m_context);
         for (const RouteInstaller &install : m_modules)
             install(m_router, *this);
     }
 
     m_health->start();
     m_logFlush.start();
+    m_allowListRefresh.start();
 
     ApiServerOptions options;
     options.address = QHostAddress(m_config.string(QStringLiteral("api.listen")));
@@ -213,6 +270,8 @@ Result<void> ServiceHost::start()
     options.limits = httpLimits();
     options.logRequests = m_config.boolean(QStringLiteral("log.requests"));
     options.cors = CorsPolicy(m_config.list(QStringLiteral("http.cors_origins")), publicBaseUrl());
+    const AccessGate *gate = m_gate.get();
+    options.gate = [gate](HttpRequest &request, const RouteSpec *route) { return gate->admit(request, route); };
     Database *db = m_database.get();
     m_api = std::make_unique<ApiServer>(m_router, m_metrics, [db] { db->releaseThreadConnection(); });
     if (auto ok = m_api->start(options); !ok) {
@@ -250,6 +309,7 @@ void ServiceHost::stop(int graceMs)
     }
     m_health->stop();
     m_logFlush.stop();
+    m_allowListRefresh.stop();
     // A server that stops folds the WAL back into the main file, so the folder holds one
     // consistent file. A command-line run that only read must not: the checkpoint takes
     // the write lock from a server that is still running.

@@ -1,6 +1,10 @@
 #pragma once
 
 #include "HealthMonitor.h"
+#include "auth/AccessGate.h"
+#include "auth/IpGate.h"
+#include "auth/LoginThrottle.h"
+#include "auth/SessionStore.h"
 #include "core/Config.h"
 #include "core/DataPaths.h"
 #include "core/Result.h"
@@ -11,6 +15,8 @@
 #include "mail/MailService.h"
 #include "mail/MailTemplates.h"
 #include "mail/Outbox.h"
+#include "modules/ModuleContext.h"
+#include "modules/audit/AuditTrail.h"
 #include "secrets/SecretStore.h"
 #include "storage/Database.h"
 #include "storage/Migrator.h"
@@ -47,6 +53,16 @@ public:
     MailClient *mailClient() { return m_mailClient.get(); }
     // Office name, public address and time zone for the mail templates.
     MailBranding mailBranding() const;
+    SessionStore &sessions() { return *m_sessions; }
+    LoginThrottle &loginThrottle() { return *m_throttle; }
+    AuditTrail &audit() { return *m_audit; }
+
+    // The first administrator (caiwu admin create, the first-run wizard): an active HQ employee
+    // holding a position with every permission. Brings the schema up to date first. Returns the
+    // employee id; DUPLICATE if the email is taken.
+    Result<QString> createAdministrator(const QString &email, const QString &name, const QString &password);
+    // Clears an account's failed logins and lock (caiwu admin unlock, the users page).
+    Result<bool> unlockAccount(const QString &email, const QString &actorId);
 
     // A business module adds its routes (and reaches its services through the host).
     // Modules are added before start(); the system routes come first.
@@ -89,6 +105,8 @@ private:
     void startMail(SecretStore &store);
     MailFigures mailFigures();
     HttpLimits httpLimits() const;
+    // The gate, the allow list and the module context, once the JWT key is known.
+    Result<void> prepareAccess();
 
     Config m_config;
     DataPaths m_paths;
@@ -108,6 +126,13 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QTimer m_logFlush;
     QByteArray m_jwtKey;
+    std::unique_ptr<SessionStore> m_sessions;
+    std::unique_ptr<LoginThrottle> m_throttle;
+    std::unique_ptr<AuditTrail> m_audit;
+    std::unique_ptr<IpGate> m_ipGate;
+    std::unique_ptr<AccessGate> m_gate;
+    std::unique_ptr<ModuleContext> m_context;
+    QTimer m_allowListRefresh;
     bool m_served = false;
     State m_apiState = State::Stopped;
     QString m_apiDetail;

@@ -54,7 +54,7 @@ Result<void> ApiServer::start(const ApiServerOptions &options)
     m_workers.assign(size_t(count), nullptr);
     for (int i = 0; i < count; ++i) {
         const int fd = fds[size_t(i)];
-        ApiWorker::Options workerOptions{&m_router, options.cors, &m_metrics, options.logRequests};
+        ApiWorker::Options workerOptions{&m_router, options.cors, &m_metrics, options.logRequests, options.gate};
         const HttpLimits limits = options.limits;
         auto exitHook = m_threadExit;
         QObject **slot = &m_workers[size_t(i)];

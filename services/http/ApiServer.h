@@ -25,6 +25,7 @@ struct ApiServerOptions {
     HttpLimits limits;
     CorsPolicy cors;
     bool logRequests = true;
+    RequestGate gate;             // none: every request is admitted (tests of the bare server)
 };
 
 // The API's HTTP service: one QtHttpServer per worker thread, each on its own

@@ -71,6 +71,7 @@ bool ApiWorker::handleRequest(const QHttpServerRequest &qrequest, QTcpSocket *so
     request.body = qrequest.body();
     request.peer = qrequest.remoteAddress();
     request.requestId = requestIdFor(qrequest);
+    request.clientAddress = request.peer.toString();
 
     int routeId = -1;
     HttpResponse response = dispatch(request, &routeId);
@@ -106,7 +107,8 @@ void ApiWorker::logRequest(const HttpRequest &request, int status, qint64 elapse
     line += request.requestId;
     line += " peer=";
     line += request.peer.toString().toLatin1();
-    line += " user=-";
+    line += " user=";
+    line += request.actor.isEmpty() ? QByteArray("-") : request.actor.toUtf8();
     Log::request(line);
 }
 
@@ -118,13 +120,17 @@ void ApiWorker::missingHandler(const QHttpServerRequest &, QTcpSocket *)
 HttpResponse ApiWorker::dispatch(HttpRequest &request, int *routeId)
 {
     const Router &router = *m_options.router;
+    const Router::Match match = router.match(request.method, request.path);
+    if (m_options.gate) {
+        if (auto admitted = m_options.gate(request, match.route ? &match.route->spec : nullptr); !admitted)
+            return HttpResponse::error(admitted.error());
+    }
     if (request.method == "OPTIONS") {
         const QList<QByteArray> methods = router.allowedMethods(request.path);
         if (methods.isEmpty())
             return HttpResponse::error(AppError::notFound(QStringLiteral("no such path: %1").arg(request.path)));
         return m_options.cors.preflight(request, methods);
     }
-    const Router::Match match = router.match(request.method, request.path);
     if (!match.route) {
         if (!match.allowedMethods.isEmpty()) {
             HttpResponse response = HttpResponse::error(

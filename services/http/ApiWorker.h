@@ -22,6 +22,7 @@ public:
         CorsPolicy cors;
         Metrics *metrics = nullptr;
         bool logRequests = true;
+        RequestGate gate;
     };
 
     explicit ApiWorker(Options options, QObject *parent = nullptr);

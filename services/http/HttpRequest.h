@@ -8,7 +8,11 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <memory>
+
 namespace caiwu {
+
+struct AuthSession; // services/auth: who is calling, once the access gate has admitted them
 
 // A request as handlers see it: already framed, limited and routed.
 struct HttpRequest {
@@ -20,6 +24,11 @@ struct HttpRequest {
     QHostAddress peer;
     QByteArray requestId;
     QHash<QString, QString> params;    // {name} segments of the matched route
+
+    // Set by the access gate before the handler runs.
+    QString clientAddress;             // the peer, or the client behind a trusted proxy
+    std::shared_ptr<const AuthSession> session; // the caller of an authenticated route
+    QString actor;                     // who the request log names ("-" when nobody)
 
     QByteArray header(QByteArrayView name) const
     {

@@ -29,6 +29,11 @@ struct RouteSpec {
     QString responseType = QStringLiteral("application/json");
 };
 
+// Runs before every handler: decides whether the request may go on (the IP allow list, the
+// session, the route's permission) and records who is calling. `route` is null for a path
+// with no route (the answer will be 404/405/OPTIONS), which still passes the allow list.
+using RequestGate = std::function<Result<void>(HttpRequest &request, const RouteSpec *route)>;
+
 class Router {
 public:
     struct Route {

@@ -1,0 +1,91 @@
+#include "JsonFields.h"
+
+#include <QJsonValue>
+
+#include <cmath>
+
+namespace caiwu {
+
+void JsonFields::fail(const QString &name, const QString &message)
+{
+    if (!m_error)
+        m_error = AppError::validation(message, QJsonObject{{QStringLiteral("path"), name}});
+}
+
+std::optional<QString> JsonFields::optionalString(const QString &name, int maxLength, Trim trim)
+{
+    if (!ok() || !has(name))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(name);
+    if (!v.isString()) {
+        fail(name, QStringLiteral("%1 must be a string").arg(name));
+        return std::nullopt;
+    }
+    QString s = trim == Trim::Yes ? v.toString().trimmed() : v.toString();
+    if (s.size() > maxLength) {
+        fail(name, QStringLiteral("%1 is too long (at most %2 characters)").arg(name).arg(maxLength));
+        return std::nullopt;
+    }
+    return s;
+}
+
+QString JsonFields::requiredString(const QString &name, int maxLength, Trim trim)
+{
+    if (!ok())
+        return {};
+    if (!has(name)) {
+        fail(name, QStringLiteral("%1 is required").arg(name));
+        return {};
+    }
+    const auto s = optionalString(name, maxLength, trim);
+    if (s && s->isEmpty())
+        fail(name, QStringLiteral("%1 must not be empty").arg(name));
+    return ok() ? s.value_or(QString()) : QString();
+}
+
+std::optional<bool> JsonFields::optionalBool(const QString &name)
+{
+    if (!ok() || !has(name))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(name);
+    if (!v.isBool()) {
+        fail(name, QStringLiteral("%1 must be true or false").arg(name));
+        return std::nullopt;
+    }
+    return v.toBool();
+}
+
+bool JsonFields::requiredBool(const QString &name)
+{
+    if (ok() && !has(name))
+        fail(name, QStringLiteral("%1 is required (true or false)").arg(name));
+    return optionalBool(name).value_or(false);
+}
+
+std::optional<qint64> JsonFields::optionalInteger(const QString &name, qint64 min, qint64 max)
+{
+    if (!ok() || !has(name))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(name);
+    const double d = v.toDouble();
+    // Doubles hold integers exactly up to 2^53; beyond that a JSON number is not a safe integer.
+    if (!v.isDouble() || !std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > 9007199254740991.0) {
+        fail(name, QStringLiteral("%1 must be a whole number").arg(name));
+        return std::nullopt;
+    }
+    const qint64 n = qint64(d);
+    if (n < min || n > max) {
+        fail(name, QStringLiteral("%1 must be between %2 and %3").arg(name).arg(min).arg(max));
+        return std::nullopt;
+    }
+    return n;
+}
+
+qint64 JsonFields::requiredInteger(const QString &name, qint64 min, qint64 max)
+{
+    if (ok() && !has(name))
+        fail(name, QStringLiteral("%1 is required").arg(name));
+    return optionalInteger(name, min, max).value_or(0);
+}
+
+} // namespace caiwu

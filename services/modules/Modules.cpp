@@ -1,0 +1,14 @@
+#include "Modules.h"
+
+#include "auth/AuthRoutes.h"
+#include "system_config/SystemConfigRoutes.h"
+
+namespace caiwu {
+
+void installModules(Router &router, ModuleContext &context)
+{
+    installAuthRoutes(router, context);
+    installSystemConfigRoutes(router, context);
+}
+
+} // namespace caiwu

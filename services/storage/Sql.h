@@ -1,0 +1,24 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+#include <QVariantList>
+
+namespace caiwu::Sql {
+
+// Prepares, binds and runs one statement. A failure is a 500 that names `what` the caller was
+// doing (never the SQL or the values); details.sqlite holds SQLite's extended result code so a
+// caller can tell a constraint from an outage (see isUniqueViolation).
+Result<QSqlQuery> run(const QSqlDatabase &db, const QString &sql, const QVariantList &values, const QString &what);
+
+// SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY: a row with that key exists already.
+bool isUniqueViolation(const AppError &error);
+
+// A text column's value: NULL for an empty string (optional text columns hold NULL, not '').
+inline QVariant textOrNull(const QString &s) { return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s); }
+
+} // namespace caiwu::Sql

@@ -1,0 +1,36 @@
+#include "Transaction.h"
+
+#include "Sql.h"
+
+namespace caiwu {
+
+Result<Transaction> Transaction::begin(QSqlDatabase db)
+{
+    if (auto q = Sql::run(db, QStringLiteral("BEGIN IMMEDIATE"), {}, QStringLiteral("start a transaction")); !q)
+        return q.error();
+    return Transaction(std::move(db));
+}
+
+Transaction::Transaction(Transaction &&other) noexcept
+    : m_db(std::move(other.m_db))
+    , m_open(other.m_open)
+{
+    other.m_open = false;
+}
+
+Transaction::~Transaction()
+{
+    if (m_open)
+        (void)Sql::run(m_db, QStringLiteral("ROLLBACK"), {}, QStringLiteral("roll back"));
+}
+
+Result<void> Transaction::commit()
+{
+    auto q = Sql::run(m_db, QStringLiteral("COMMIT"), {}, QStringLiteral("commit"));
+    if (!q)
+        return q.error(); // still open: the destructor rolls back
+    m_open = false;
+    return {};
+}
+
+} // namespace caiwu

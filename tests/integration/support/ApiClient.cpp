@@ -1,0 +1,127 @@
+#include "ApiClient.h"
+
+#include "TestServer.h"
+#include "auth/PasswordHasher.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QUuid>
+
+HttpReply ApiClient::call(const QByteArray &method, const QByteArray &path, const QJsonObject &body,
+                          QList<QPair<QByteArray, QByteArray>> headers) const
+{
+    if (!m_token.isEmpty())
+        headers.append(qMakePair(QByteArray("Authorization"), "Bearer " + m_token));
+    QByteArray payload;
+    if (!body.isEmpty() || method == "POST" || method == "PUT") {
+        payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    }
+    return httpRequest(m_port, method, path, payload, headers);
+}
+
+QByteArray login(quint16 port, const QString &email, const QString &password, const QString &totp)
+{
+    QJsonObject body{{QStringLiteral("email"), email}, {QStringLiteral("password"), password}};
+    if (!totp.isEmpty())
+        body.insert(QStringLiteral("totp"), totp);
+    const HttpReply reply = ApiClient(port).post("/api/auth/login", body);
+    const QByteArray token = reply.json().value(QStringLiteral("token")).toString().toLatin1();
+    if (token.isEmpty())
+        qWarning("login of %s failed: %d %s", qPrintable(email), reply.status, reply.body.constData());
+    return token;
+}
+
+ApiClient signInAdmin(TestServer &server, const QString &email, const QString &password)
+{
+    const auto run = server.caiwu({QStringLiteral("admin"), QStringLiteral("create"), QStringLiteral("--email"), email,
+                                   QStringLiteral("--name"), QStringLiteral("管理员")},
+                                  password.toUtf8());
+    if (run.code != 0)
+        qWarning("admin create failed: %s", run.err.constData());
+    return ApiClient(server.port(), login(server.port(), email, password));
+}
+
+namespace {
+
+QString newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+QVariant textOrNull(const QString &s) { return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s); }
+
+} // namespace
+
+bool execSql(const TestServer &server, const QString &sql, const QVariantList &values)
+{
+    const QString name = QStringLiteral("test-") + newId();
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(server.dataDir() + QStringLiteral("/caiwu.sqlite"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+            q.prepare(sql);
+            for (const QVariant &v : values)
+                q.addBindValue(v);
+            ok = q.exec();
+            if (!ok)
+                qWarning("execSql failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+QString addStaffMember(const TestServer &server, const StaffMember &m)
+{
+    const QString id = newId();
+    const QString hash = caiwu::PasswordHasher::hash(m.password).value();
+    const bool ok = execSql(server,
+                            QStringLiteral("INSERT INTO employees (id, email, personal_email, name, position_id, department_id, "
+                                           "org_department_id, status, active, created_at, password_hash, totp_secret) "
+                                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"),
+                            {id, m.email, m.email, m.email.section(QLatin1Char('@'), 0, 0), textOrNull(m.positionId),
+                             textOrNull(m.departmentId), textOrNull(m.orgDepartmentId),
+                             m.active ? QStringLiteral("regular") : QStringLiteral("resigned"), m.active ? 1 : 0, hash,
+                             textOrNull(m.totpSecret)});
+    return ok ? id : QString();
+}
+
+QString addPosition(const TestServer &server, const QString &code, int level, const QString &scope, const QJsonObject &permissions)
+{
+    const QString id = newId();
+    const bool ok = execSql(server,
+                            QStringLiteral("INSERT INTO positions (id, code, name, level, function_role, permissions, data_scope, "
+                                           "created_at) VALUES (?, ?, ?, ?, 'member', ?, ?, 0)"),
+                            {id, code, code, level, QString::fromUtf8(QJsonDocument(permissions).toJson(QJsonDocument::Compact)),
+                             scope});
+    return ok ? id : QString();
+}
+
+QString addOrgDepartment(const TestServer &server, const QString &projectId, const QString &name, const QStringList &allowedModules)
+{
+    const QString id = newId();
+    const bool ok = execSql(server,
+                            QStringLiteral("INSERT INTO org_departments (id, project_id, name, allowed_modules, created_at) "
+                                           "VALUES (?, ?, ?, ?, 0)"),
+                            {id, textOrNull(projectId), name,
+                             allowedModules.isEmpty()
+                                 ? QVariant(QMetaType::fromType<QString>())
+                                 : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(allowedModules))
+                                                                  .toJson(QJsonDocument::Compact)))});
+    return ok ? id : QString();
+}
+
+QString addProject(const TestServer &server, const QString &name)
+{
+    const QString id = newId();
+    const bool ok = execSql(server, QStringLiteral("INSERT INTO departments (id, hq_id, name, created_at) VALUES (?, 'hq', ?, 0)"),
+                            {id, name});
+    return ok ? id : QString();
+}
