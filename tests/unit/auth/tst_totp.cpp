@@ -57,6 +57,7 @@ private Q_SLOTS:
     void timeBefore1970IsAnError();
     void verifyAcceptsCurrentAndAdjacentSteps();
     void verifyRefusesTwoStepsAway();
+    void matchingStepNamesTheCodesStep();
     void verifyRefusesWrongCode();
     void verifyRefusesMalformedCode_data();
     void verifyRefusesMalformedCode();
@@ -142,6 +143,16 @@ void TestTotp::verifyAcceptsCurrentAndAdjacentSteps()
     QVERIFY(Totp::verify(RfcSecret, codeAt(RfcSecret, Now), Now));
     QVERIFY(Totp::verify(RfcSecret, codeAt(RfcSecret, Now - StepMs), Now));
     QVERIFY(Totp::verify(RfcSecret, codeAt(RfcSecret, Now + StepMs), Now));
+}
+
+void TestTotp::matchingStepNamesTheCodesStep()
+{
+    const qint64 step = Now / StepMs;
+    QCOMPARE(Totp::matchingStep(RfcSecret, codeAt(RfcSecret, Now), Now), step);
+    QCOMPARE(Totp::matchingStep(RfcSecret, codeAt(RfcSecret, Now - StepMs), Now), step - 1);
+    QCOMPARE(Totp::matchingStep(RfcSecret, codeAt(RfcSecret, Now + StepMs), Now), step + 1);
+    QCOMPARE(Totp::matchingStep(RfcSecret, codeAt(RfcSecret, Now + 2 * StepMs), Now), qint64(-1));
+    QCOMPARE(Totp::matchingStep(RfcSecret, QStringLiteral("12a456"), Now), qint64(-1));
 }
 
 void TestTotp::verifyRefusesTwoStepsAway()
