@@ -10,9 +10,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlRecord>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTest>
 #include <QUuid>
 
@@ -22,33 +19,6 @@ namespace {
 
 const QByteArray JwtKey = "0123456789abcdef0123456789abcdef-test-key";
 const QString Password = QStringLiteral("staff-password-1");
-
-// The rows a query returns from the server's database file.
-QList<QVariantList> rows(const TestServer &server, const QString &sql, const QVariantList &values = {})
-{
-    QList<QVariantList> result;
-    const QString name = QUuid::createUuid().toString();
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(server.dataDir() + QStringLiteral("/caiwu.sqlite"));
-        if (db.open()) {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            for (const QVariant &v : values)
-                q.addBindValue(v);
-            if (q.exec())
-                while (q.next()) {
-                    QVariantList row;
-                    for (int i = 0; i < q.record().count(); ++i)
-                        row << q.value(i);
-                    result << row;
-                }
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return result;
-}
 
 QByteArray b64(const QByteArray &bytes) { return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals); }
 
@@ -83,7 +53,7 @@ private:
     }
     int auditCount(const QString &action, const QString &detailLike = QStringLiteral("%"))
     {
-        return rows(m_server, QStringLiteral("SELECT count(*) FROM audit_logs WHERE action = ? AND COALESCE(detail, '') LIKE ?"),
+        return querySql(m_server, QStringLiteral("SELECT count(*) FROM audit_logs WHERE action = ? AND COALESCE(detail, '') LIKE ?"),
                     {action, detailLike})
             .value(0)
             .value(0)
@@ -243,7 +213,7 @@ private Q_SLOTS:
         QCOMPARE(httpRequest(m_server.port(), "POST", "/api/auth/logout", {}, {{"Authorization", "Bearer " + token}}).status, 200);
         QCOMPARE(status(token), 401);
         QCOMPARE(httpRequest(m_server.port(), "POST", "/api/auth/logout", {}, {{"Authorization", "Bearer " + token}}).status, 401);
-        QCOMPARE(rows(m_server, QStringLiteral("SELECT count(*) FROM sessions WHERE user_id = ?"), {id}).value(0).value(0).toInt(), 0);
+        QCOMPARE(querySql(m_server, QStringLiteral("SELECT count(*) FROM sessions WHERE user_id = ?"), {id}).value(0).value(0).toInt(), 0);
         QCOMPARE(auditCount(QStringLiteral("logout"), QStringLiteral("%jwt@home.test%")), 1);
     }
 
@@ -280,10 +250,10 @@ private Q_SLOTS:
         QVERIFY(execSql(m_server, QStringLiteral("UPDATE employees SET password_hash = ? WHERE id = ?"),
                         {QStringLiteral("$2a$10$2xmHNfgcVvmvB9K3alLuIeMjV58q3KaO7x/0zQIlr5NoRLCwG8KFG"), id}));
         QCOMPARE(postLogin(loginBody(QStringLiteral("bcrypt@home.test"), QStringLiteral("wrong-bcrypt-pass"))).status, 401);
-        QVERIFY(rows(m_server, QStringLiteral("SELECT password_hash FROM employees WHERE id = ?"), {id})
+        QVERIFY(querySql(m_server, QStringLiteral("SELECT password_hash FROM employees WHERE id = ?"), {id})
                     .value(0).value(0).toString().startsWith(QStringLiteral("$2a$")));
         QCOMPARE(postLogin(loginBody(QStringLiteral("bcrypt@home.test"), QStringLiteral("old-bcrypt-pass"))).status, 200);
-        const QString stored = rows(m_server, QStringLiteral("SELECT password_hash FROM employees WHERE id = ?"), {id}).value(0).value(0).toString();
+        const QString stored = querySql(m_server, QStringLiteral("SELECT password_hash FROM employees WHERE id = ?"), {id}).value(0).value(0).toString();
         QVERIFY2(stored.startsWith(QStringLiteral("$argon2id$v=19$m=65536,t=3,p=1$")), qPrintable(stored));
         QCOMPARE(postLogin(loginBody(QStringLiteral("bcrypt@home.test"), QStringLiteral("old-bcrypt-pass"))).status, 200);
     }
@@ -385,7 +355,7 @@ private Q_SLOTS:
         // Another address is not affected.
         QCOMPARE(postLogin(loginBody(QStringLiteral("victim@home.test"), Password), "pc", "192.0.2.51").status, 200);
         // The failures were recorded with the client's address, not the proxy's.
-        QVERIFY(rows(m_server, QStringLiteral("SELECT count(*) FROM audit_logs WHERE action = 'login_failed' AND ip = '192.0.2.50'"))
+        QVERIFY(querySql(m_server, QStringLiteral("SELECT count(*) FROM audit_logs WHERE action = 'login_failed' AND ip = '192.0.2.50'"))
                     .value(0).value(0).toInt() >= 4);
     }
 
@@ -448,7 +418,7 @@ private Q_SLOTS:
                               QStringLiteral("empty@office.test"), QStringLiteral("--name"), QStringLiteral("x")});
         QCOMPARE(run.code, 2);
         // None of these left an employee behind.
-        QCOMPARE(rows(m_server, QStringLiteral("SELECT count(*) FROM employees WHERE email IN "
+        QCOMPARE(querySql(m_server, QStringLiteral("SELECT count(*) FROM employees WHERE email IN "
                                                "('short@office.test', 'x@office.test', 'empty@office.test')"))
                      .value(0).value(0).toInt(),
                  0);
@@ -457,7 +427,7 @@ private Q_SLOTS:
                               QStringLiteral("second@office.test"), QStringLiteral("--name"), QStringLiteral("副管理员")},
                              "second-password-1\n");
         QCOMPARE(run.code, 0);
-        QCOMPARE(rows(m_server, QStringLiteral("SELECT count(*) FROM positions WHERE code = 'system_admin'")).value(0).value(0).toInt(), 1);
+        QCOMPARE(querySql(m_server, QStringLiteral("SELECT count(*) FROM positions WHERE code = 'system_admin'")).value(0).value(0).toInt(), 1);
         QCOMPARE(ApiClient(m_server.port(), login(m_server.port(), QStringLiteral("second@office.test"), QStringLiteral("second-password-1")))
                      .get("/api/system-config").status,
                  200);

@@ -213,6 +213,41 @@ void installAuthRoutes(Router &router, ModuleContext &context)
                                                          {QStringLiteral("message"), QStringLiteral("重置链接已发送到您的邮箱")}});
                });
 
+    // ---- HR's actions on someone's account ----
+    router.add({"POST", QStringLiteral("/api/employees/{id}/resend-activation"), QStringLiteral("Email a new activation link"),
+                Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
+               [auth](HttpRequest &request) -> Result<HttpResponse> {
+                   const QString id = request.params.value(QStringLiteral("id"));
+                   if (auto ok = auth->checkInScope(request.session->principal, id); !ok)
+                       return ok.error();
+                   if (auto ok = auth->sendActivation(id, request.actor, clientOf(request)); !ok)
+                       return ok.error();
+                   return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
+               });
+
+    router.add({"POST", QStringLiteral("/api/employees/{id}/reset-password"), QStringLiteral("Email the employee a password-reset link"),
+                Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
+               [auth](HttpRequest &request) -> Result<HttpResponse> {
+                   const QString id = request.params.value(QStringLiteral("id"));
+                   if (auto ok = auth->checkInScope(request.session->principal, id); !ok)
+                       return ok.error();
+                   if (auto ok = auth->requestPasswordReset(id, request.actor, clientOf(request)); !ok)
+                       return ok.error();
+                   return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true},
+                                                         {QStringLiteral("message"), QStringLiteral("重置链接已发送到员工邮箱")}});
+               });
+
+    router.add({"POST", QStringLiteral("/api/employees/{id}/reset-totp"), QStringLiteral("Remove the employee's authenticator binding"),
+                Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
+               [auth](HttpRequest &request) -> Result<HttpResponse> {
+                   const QString id = request.params.value(QStringLiteral("id"));
+                   if (auto ok = auth->checkInScope(request.session->principal, id); !ok)
+                       return ok.error();
+                   if (auto ok = auth->resetTotp(id, request.actor, clientOf(request)); !ok)
+                       return ok.error();
+                   return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
+               });
+
     // ---- TOTP reset: public, as the reference intended (a user without their phone cannot log in) ----
     router.add({"POST", QStringLiteral("/api/auth/mobile/request-totp-reset"), QStringLiteral("Email a TOTP-reset link"), Tag,
                 Access::Public},

@@ -389,6 +389,83 @@ Result<LoginOutcome> AuthService::activate(const QString &token, const QString &
     return finishLogin(account, client, QStringLiteral("login"));
 }
 
+// ---- HR's actions on an account ----------------------------------------------------------
+
+Result<void> AuthService::checkInScope(const Principal &who, const QString &employeeId)
+{
+    auto db = m_context.database.connection();
+    if (!db)
+        return db.error();
+    auto q = Sql::run(*db, QStringLiteral("SELECT department_id, org_department_id FROM employees WHERE id = ?"), {employeeId},
+                      QStringLiteral("look up the employee"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return AppError::notFound(QStringLiteral("no employee with id %1").arg(employeeId));
+    if (!Permissions::canSee(who, q->value(0).toString(), q->value(1).toString(), employeeId))
+        return AppError::forbidden(QStringLiteral("this employee is outside your data scope"));
+    return {};
+}
+
+Result<void> AuthService::sendActivation(const QString &employeeId, const QString &actorId, const ClientInfo &client)
+{
+    auto db = m_context.database.connection();
+    if (!db)
+        return db.error();
+    const qint64 now = Clock::nowMs();
+    const QString token = OneTimeToken::generate(32);
+    auto q = Sql::run(*db, QStringLiteral("UPDATE employees SET activation_token = ?, activation_expires_at = ?, updated_at = ? "
+                                          "WHERE id = ? AND password_hash IS NULL AND status <> 'resigned' "
+                                          "RETURNING name, COALESCE(personal_email, email)"),
+                      {OneTimeToken::digest(token), now + ActivationMs, now, employeeId}, QStringLiteral("create the activation link"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return AppError::business(QStringLiteral("该账号已激活或已离职，无需发送激活邮件"));
+    const QString name = q->value(0).toString();
+    const QString to = q->value(1).toString();
+    q->finish();
+    if (auto ok = m_context.audit.record({actorId, QStringLiteral("resend_activation"), QStringLiteral("employee"), employeeId,
+                                          QJsonObject{{QStringLiteral("email"), to}}, client.ip});
+        !ok)
+        return ok.error();
+    const RenderedMail mail = MailTemplates::accountActivation(m_context.branding(), name, to, token);
+    sendMail(to, mail.subject, mail.html, mail.text);
+    return {};
+}
+
+Result<void> AuthService::resetTotp(const QString &employeeId, const QString &actorId, const ClientInfo &client)
+{
+    auto db = m_context.database.connection();
+    if (!db)
+        return db.error();
+    {
+        auto tx = Transaction::begin(*db);
+        if (!tx)
+            return tx.error();
+        auto q = Sql::run(*db, QStringLiteral("UPDATE employees SET totp_secret = NULL, totp_last_step = NULL, updated_at = ? "
+                                              "WHERE id = ? RETURNING id"),
+                          {Clock::nowMs(), employeeId}, QStringLiteral("clear the authenticator"));
+        if (!q)
+            return q.error();
+        if (!q->next())
+            return AppError::notFound(QStringLiteral("no employee with id %1").arg(employeeId));
+        q->finish();
+        if (auto d = Sql::run(*db, QStringLiteral("DELETE FROM trusted_devices WHERE user_id = ?"), {employeeId},
+                              QStringLiteral("forget trusted devices"));
+            !d)
+            return d.error();
+        if (auto ok = m_context.audit.record({actorId, QStringLiteral("reset_totp"), QStringLiteral("employee"), employeeId, {}, client.ip});
+            !ok)
+            return ok.error();
+        if (auto ok = tx->commit(); !ok)
+            return ok.error();
+    }
+    if (auto closed = m_context.sessions.closeAllOf(employeeId); !closed)
+        return closed.error();
+    return {};
+}
+
 // ---- password reset ---------------------------------------------------------------------
 
 Result<void> AuthService::requestPasswordReset(const QString &employeeId, const QString &actorId, const ClientInfo &client)

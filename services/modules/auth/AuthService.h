@@ -60,6 +60,15 @@ public:
     Result<void> verifyTotpReset(const QString &token);
     Result<void> confirmTotpReset(const QString &token, const ClientInfo &client);
 
+    // HR's actions on someone's account (reference POST /employees/:id/…). Each first checks
+    // that the caller's data scope covers the employee (404 when it does not exist, 403 when
+    // it is outside the scope).
+    Result<void> checkInScope(const Principal &who, const QString &employeeId);
+    // A new 24-hour activation link by mail. Refused (BUSINESS_ERROR) once a password is set.
+    Result<void> sendActivation(const QString &employeeId, const QString &actorId, const ClientInfo &client);
+    // Removes the authenticator binding and trusted devices, and ends the employee's sessions.
+    Result<void> resetTotp(const QString &employeeId, const QString &actorId, const ClientInfo &client);
+
     // The signed JWT for a session (2 h; claims sid, sub, email, name, position, iat, exp).
     QByteArray tokenFor(const AuthSession &session, qint64 nowMs) const;
 

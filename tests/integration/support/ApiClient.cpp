@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTest>
 #include <QUuid>
 
@@ -54,7 +55,11 @@ QVariant textOrNull(const QString &s) { return s.isEmpty() ? QVariant(QMetaType:
 
 } // namespace
 
-bool execSql(const TestServer &server, const QString &sql, const QVariantList &values)
+namespace {
+
+// Runs `sql` on a connection of its own to the server's file and hands the query to `read`.
+bool withQuery(const TestServer &server, const QString &sql, const QVariantList &values,
+               const std::function<void(QSqlQuery &)> &read)
 {
     const QString name = QStringLiteral("test-") + newId();
     bool ok = false;
@@ -69,13 +74,36 @@ bool execSql(const TestServer &server, const QString &sql, const QVariantList &v
             for (const QVariant &v : values)
                 q.addBindValue(v);
             ok = q.exec();
-            if (!ok)
-                qWarning("execSql failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            if (ok)
+                read(q);
+            else
+                qWarning("SQL failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
         }
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
     return ok;
+}
+
+} // namespace
+
+bool execSql(const TestServer &server, const QString &sql, const QVariantList &values)
+{
+    return withQuery(server, sql, values, [](QSqlQuery &) {});
+}
+
+QList<QVariantList> querySql(const TestServer &server, const QString &sql, const QVariantList &values)
+{
+    QList<QVariantList> rows;
+    withQuery(server, sql, values, [&rows](QSqlQuery &q) {
+        while (q.next()) {
+            QVariantList row;
+            for (int i = 0; i < q.record().count(); ++i)
+                row << q.value(i);
+            rows << row;
+        }
+    });
+    return rows;
 }
 
 QString addStaffMember(const TestServer &server, const StaffMember &m)

@@ -53,5 +53,7 @@ QString addPosition(const TestServer &server, const QString &code, int level, co
 QString addOrgDepartment(const TestServer &server, const QString &projectId, const QString &name, const QStringList &allowedModules = {});
 // A project (department) under HQ.
 QString addProject(const TestServer &server, const QString &name);
+// The rows a query returns from the server's database file.
+QList<QVariantList> querySql(const TestServer &server, const QString &sql, const QVariantList &values = {});
 // Runs one statement on the server's database file (while it serves: SQLite's locking keeps it safe).
 bool execSql(const TestServer &server, const QString &sql, const QVariantList &values = {});
