@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # Debian packages the build, the appliance and the tests need.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
-  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
+  qt6-base-dev libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
   qtkeychain-qt6-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libargon2-dev libcrypt-dev liboath-dev libqrencode-dev
   sqlite3 systemd dbus gnome-keyring openssl python3-aiosmtpd

@@ -45,20 +45,45 @@ QByteArray AccessGate::tokenOf(const HttpRequest &request)
     return cookieValue(request.header("cookie"), "caiwu_auth");
 }
 
+std::optional<AccessGate::VerifiedToken> AccessGate::verified(const QByteArray &token, qint64 nowMs) const
+{
+    {
+        QReadLocker read(&m_verifiedLock);
+        const auto it = m_verified.constFind(token);
+        if (it != m_verified.constEnd())
+            return it->expiresAtMs > nowMs ? std::optional(*it) : std::nullopt;
+    }
+    auto claims = Jwt::verify(token, m_jwtKey, nowMs);
+    if (!claims)
+        return std::nullopt;
+    VerifiedToken entry{claims->value(QStringLiteral("sid")).toString(), claims->value(QStringLiteral("sub")).toString(),
+                        claims->value(QStringLiteral("exp")).toInteger() * 1000};
+    QWriteLocker write(&m_verifiedLock);
+    if (m_verified.size() >= MaximumVerifiedTokens) {
+        // Forget the expired ones; if that is not enough, start afresh (they are re-verified on use).
+        m_verified.removeIf([nowMs](const auto &it) { return it.value().expiresAtMs <= nowMs; });
+        if (m_verified.size() >= MaximumVerifiedTokens)
+            m_verified.clear();
+    }
+    m_verified.insert(token, entry);
+    return entry;
+}
+
 Result<std::shared_ptr<const AuthSession>> AccessGate::authenticate(const HttpRequest &request) const
 {
     const QByteArray token = tokenOf(request);
-    if (token.isEmpty())
+    if (token.isEmpty() || token.size() > Jwt::MaximumTokenBytes)
         return AppError::unauthorized(QStringLiteral("unauthorized"));
     const qint64 now = Clock::nowMs();
-    auto claims = Jwt::verify(token, m_jwtKey, now);
+    const auto claims = verified(token, now);
     if (!claims)
         return AppError::unauthorized(QStringLiteral("unauthorized"));
-    auto session = m_sessions.find(claims->value(QStringLiteral("sid")).toString(), now);
+    // The session decides whether the token still counts: logout or a new login ends it at once.
+    auto session = m_sessions.find(claims->sessionId, now);
     if (!session)
         return session.error().status == 401 ? AppError::unauthorized(QStringLiteral("unauthorized")) : session.error();
     // A token is bound to its session's owner; a mismatch means a forged or confused token.
-    if ((*session)->userId != claims->value(QStringLiteral("sub")).toString())
+    if ((*session)->userId != claims->employeeId)
         return AppError::unauthorized(QStringLiteral("unauthorized"));
     return session;
 }

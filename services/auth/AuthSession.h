@@ -33,6 +33,9 @@ struct AuthSession {
     QString email;              // the login address (personal email)
     PositionInfo position;
     Principal principal;
+    // {"permissions":{…}} serialised once per session load: /api/my-permissions is asked on
+    // every page view of the web client.
+    QByteArray permissionsDocument;
 
     // The reference's `user`: {id, name, email, sessionId, position{…}}.
     QJsonObject userJson() const;

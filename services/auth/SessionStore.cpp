@@ -69,6 +69,7 @@ Result<SessionStore::Session> SessionStore::load(const QString &sessionId, qint6
     who.scope = p.scope;
     who.permissions = p.permissions;
     who.allowedModules = modulesFrom(q->value(15).toString());
+    s->permissionsDocument = QJsonDocument(QJsonObject{{QStringLiteral("permissions"), p.permissions}}).toJson(QJsonDocument::Compact);
     return Session(std::move(s));
 }
 

@@ -1,7 +1,6 @@
 #include "ApiServer.h"
 
 #include "ApiWorker.h"
-#include "GuardedTcpServer.h"
 #include "ListenSocket.h"
 #include "core/Log.h"
 
@@ -59,10 +58,7 @@ Result<void> ApiServer::start(const ApiServerOptions &options)
         auto exitHook = m_threadExit;
         QObject **slot = &m_workers[size_t(i)];
         std::unique_ptr<QThread> thread(QThread::create([=, &ready]() {
-            ApiWorker worker(workerOptions);
-            auto *tcp = new GuardedTcpServer(limits);
-            tcp->setSocketDescriptor(fd);
-            worker.bind(tcp); // QtHttpServer takes ownership
+            ApiWorker worker(workerOptions, limits, fd);
             *slot = &worker;
             ready.release();
             QEventLoop loop; // QThread::quit() ends it (QThread::exec is protected)

@@ -1,13 +1,13 @@
 #include "ApiWorker.h"
 
 #include "ConnectionGuard.h"
+#include "GuardedTcpServer.h"
 #include "core/Clock.h"
 #include "core/Log.h"
 
-#include <QHttpServerRequest>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+#include <QUrl>
 
 #include <chrono>
 #include <exception>
@@ -16,28 +16,11 @@ namespace caiwu {
 
 namespace {
 
-QByteArray methodName(QHttpServerRequest::Method method, const QByteArray &fromHead)
-{
-    // The guard's head is authoritative (it refused unknown methods already).
-    if (!fromHead.isEmpty())
-        return fromHead;
-    switch (method) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    default: return "UNKNOWN";
-    }
-}
-
 // A client's own X-Request-Id is kept when it is short and plain, so one id can
 // follow a request through the client's logs and ours.
-QByteArray requestIdFor(const QHttpServerRequest &request)
+QByteArray requestIdFor(const HttpRequest &request)
 {
-    const QByteArray given = request.value("x-request-id");
+    const QByteArray given = request.header("x-request-id");
     if (!given.isEmpty() && given.size() <= 64
         && std::all_of(given.begin(), given.end(), [](char c) { return std::isalnum(uchar(c)) || c == '-' || c == '_'; }))
         return given;
@@ -46,31 +29,45 @@ QByteArray requestIdFor(const QHttpServerRequest &request)
 
 } // namespace
 
-ApiWorker::ApiWorker(Options options, QObject *parent)
-    : QAbstractHttpServer(parent)
+ApiWorker::ApiWorker(Options options, const HttpLimits &limits, int fd, QObject *parent)
+    : QObject(parent)
     , m_options(std::move(options))
     , m_shard(m_options.metrics->addShard())
+    , m_tcp(new GuardedTcpServer(limits, this))
+    , m_handler([this](QTcpSocket *socket, const RequestFramer::Head &head, QByteArray body) {
+        handleRequest(socket, head, std::move(body));
+    })
 {
     ConnectionGuard::setThreadGauge(&m_shard->openConnections);
+    ConnectionGuard::setThreadHandler(&m_handler);
+    m_tcp->setSocketDescriptor(fd);
     m_drainPoll.setInterval(20);
     connect(&m_drainPoll, &QTimer::timeout, this, &ApiWorker::checkDrained);
 }
 
-bool ApiWorker::handleRequest(const QHttpServerRequest &qrequest, QTcpSocket *socket)
+ApiWorker::~ApiWorker()
+{
+    ConnectionGuard::setThreadHandler(nullptr);
+}
+
+void ApiWorker::handleRequest(QTcpSocket *socket, const RequestFramer::Head &head, QByteArray body)
 {
     const auto started = std::chrono::steady_clock::now();
     ConnectionGuard *guard = ConnectionGuard::of(socket);
-    const RequestFramer::Head head = guard ? guard->currentHead() : RequestFramer::Head{};
 
     HttpRequest request;
-    request.method = methodName(qrequest.method(), head.method);
-    const QUrl url = qrequest.url();
-    request.path = url.path();
-    request.query = qrequest.query();
-    request.headers = qrequest.headers();
-    request.body = qrequest.body();
-    request.peer = qrequest.remoteAddress();
-    request.requestId = requestIdFor(qrequest);
+    request.method = head.method;
+    if (head.target == "*") {
+        request.path = QStringLiteral("*");
+    } else {
+        const QUrl url = QUrl::fromEncoded(head.target);
+        request.path = url.path();
+        request.query = QUrlQuery(url);
+    }
+    request.headers = head.headers;
+    request.body = std::move(body);
+    request.peer = socket->peerAddress();
+    request.requestId = requestIdFor(request);
     request.clientAddress = request.peer.toString();
 
     int routeId = -1;
@@ -91,7 +88,6 @@ bool ApiWorker::handleRequest(const QHttpServerRequest &qrequest, QTcpSocket *so
     socket->flush();
     if (guard)
         guard->responseWritten(keepAlive);
-    return true;
 }
 
 void ApiWorker::logRequest(const HttpRequest &request, int status, qint64 elapsedUs)
@@ -110,11 +106,6 @@ void ApiWorker::logRequest(const HttpRequest &request, int status, qint64 elapse
     line += " user=";
     line += request.actor.isEmpty() ? QByteArray("-") : request.actor.toUtf8();
     Log::request(line);
-}
-
-void ApiWorker::missingHandler(const QHttpServerRequest &, QTcpSocket *)
-{
-    // handleRequest answers every request, including 404 and 405.
 }
 
 HttpResponse ApiWorker::dispatch(HttpRequest &request, int *routeId)
@@ -169,12 +160,9 @@ void ApiWorker::drain(int graceMs)
 {
     m_draining = true;
     m_drainDeadlineMs = Clock::monotonicMs() + graceMs;
-    for (QTcpServer *server : servers())
-        server->close();
-    for (QTcpServer *server : servers())
-        for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
-            if (ConnectionGuard *guard = ConnectionGuard::of(socket))
-                guard->beginDrain();
+    m_tcp->close();
+    for (ConnectionGuard *guard : m_tcp->guards())
+        guard->beginDrain();
     m_drainPoll.start();
     checkDrained();
 }
@@ -184,9 +172,8 @@ void ApiWorker::checkDrained()
     if (m_shard->openConnections.load() > 0 && Clock::monotonicMs() < m_drainDeadlineMs)
         return;
     m_drainPoll.stop();
-    for (QTcpServer *server : servers())
-        for (QTcpSocket *socket : server->findChildren<QTcpSocket *>())
-            socket->abort();
+    for (QTcpSocket *socket : m_tcp->findChildren<QTcpSocket *>())
+        socket->abort();
     QThread::currentThread()->quit();
 }
 

@@ -13,10 +13,12 @@ namespace caiwu {
 namespace {
 // The worker's open-connections gauge: read by /metrics and by the drain.
 thread_local std::atomic<int> *t_gauge = nullptr;
+thread_local ConnectionGuard::RequestHandler *t_handler = nullptr;
 const char *const GuardProperty = "caiwu.guard";
 } // namespace
 
 void ConnectionGuard::setThreadGauge(std::atomic<int> *gauge) { t_gauge = gauge; }
+void ConnectionGuard::setThreadHandler(RequestHandler *handler) { t_handler = handler; }
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
     : QObject(socket)
@@ -27,9 +29,9 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
     if (t_gauge)
         t_gauge->fetch_add(1, std::memory_order_relaxed);
     socket->setProperty(GuardProperty, QVariant::fromValue(static_cast<QObject *>(this)));
-    // Connected before QtHttpServer binds the socket: our slot runs first on every read.
     connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &ConnectionGuard::closed);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     updateDeadline();
 }
 
@@ -84,30 +86,31 @@ void ConnectionGuard::onReadyRead()
     const qint64 available = m_socket->bytesAvailable();
     if (available <= 0)
         return;
-    // One buffer per thread, reused: peeking must not allocate on every read.
+    // One buffer per thread, reused: reading must not allocate on every request.
     thread_local QByteArray buffer;
     if (buffer.size() < available)
         buffer.resize(available);
-    const qint64 peeked = m_socket->peek(buffer.data(), available);
-    const RequestFramer::Outcome outcome = m_framer.feed(QByteArrayView(buffer.constData(), std::max<qint64>(peeked, 0)));
+    const qint64 read = m_socket->read(buffer.data(), available);
+    const RequestFramer::Outcome outcome = m_framer.feed(QByteArrayView(buffer.constData(), std::max<qint64>(read, 0)));
     if (outcome.errorStatus) {
         refuse(outcome.errorStatus, outcome.errorMessage);
         return;
     }
     if (outcome.requestCompleted && outcome.bytesAfterRequest) {
-        // QtHttpServer 6.4 would parse both requests from one read and answer one.
+        // Answering in order would mean queueing; browsers do not pipeline.
         refuse(400, QStringLiteral("pipelined requests are not supported; send the next request after the response"));
         return;
     }
     if (outcome.headCompleted && m_framer.head().expectContinue && !outcome.requestCompleted)
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     updateDeadline();
+    if (outcome.requestCompleted && t_handler)
+        (*t_handler)(m_socket, m_framer.head(), m_framer.takeBody());
 }
 
 void ConnectionGuard::refuse(int status, const QString &message)
 {
     m_refused = true;
-    // Consume what QtHttpServer has not read yet, so its parser never sees it.
     m_socket->readAll();
     const QByteArray requestId = HttpResponse::newRequestId();
     HttpResponse response = HttpResponse::error(AppError{status, status == 413 ? QByteArray("PAYLOAD_TOO_LARGE")

@@ -21,12 +21,20 @@ GuardedTcpServer::GuardedTcpServer(const HttpLimits &limits, QObject *parent)
     m_sweep.start();
 }
 
+QList<ConnectionGuard *> GuardedTcpServer::guards() const
+{
+    QList<ConnectionGuard *> guards;
+    for (QTcpSocket *socket : findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly))
+        if (ConnectionGuard *guard = ConnectionGuard::of(socket))
+            guards.append(guard);
+    return guards;
+}
+
 void GuardedTcpServer::sweep()
 {
     const qint64 now = Clock::monotonicMs();
-    for (QTcpSocket *socket : findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly))
-        if (ConnectionGuard *guard = ConnectionGuard::of(socket))
-            guard->checkDeadline(now);
+    for (ConnectionGuard *guard : guards())
+        guard->checkDeadline(now);
 }
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
@@ -38,7 +46,6 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new ConnectionGuard(socket, m_limits);
-    addPendingConnection(socket);
 }
 
 } // namespace caiwu

@@ -7,8 +7,8 @@
 
 namespace caiwu {
 
-// The TCP server handed to QtHttpServer's bind(): every accepted socket gets its
-// ConnectionGuard before QtHttpServer connects its own slots to it. A sweep a few
+// One worker's listening socket: every accepted connection gets its ConnectionGuard,
+// which owns it from then on (it is not queued as a pending connection). A sweep a few
 // times a second enforces the guards' idle and request deadlines.
 class GuardedTcpServer : public QTcpServer {
     Q_OBJECT
@@ -17,6 +17,10 @@ public:
 
 protected:
     void incomingConnection(qintptr descriptor) override;
+
+public:
+    // The guards of the open connections.
+    QList<class ConnectionGuard *> guards() const;
 
 private:
     void sweep();

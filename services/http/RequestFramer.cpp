@@ -2,6 +2,9 @@
 
 #include <QList>
 
+#include <cstring>
+#include <utility>
+
 namespace caiwu {
 
 namespace {
@@ -54,6 +57,27 @@ bool startsAnotherRequest(QByteArrayView rest)
     return std::any_of(rest.begin(), rest.end(), [](char c) { return c != '\r' && c != '\n'; });
 }
 
+// Where the head in `buffer` ends, searching from `from`: the LF ending the last header line
+// and the terminator's length ("\n\r\n" is 3, "\n\n" is 2), or -1. memchr per LF: QByteArray's
+// indexOf of a short needle is a rolling hash over every byte, the hottest spot of a request.
+std::pair<qsizetype, qsizetype> findHeadEnd(const QByteArray &buffer, qsizetype from)
+{
+    const char *data = buffer.constData();
+    const qsizetype size = buffer.size();
+    for (qsizetype i = std::max<qsizetype>(from, 0); i < size;) {
+        const void *lf = std::memchr(data + i, '\n', size_t(size - i));
+        if (!lf)
+            return {-1, 0};
+        const qsizetype at = static_cast<const char *>(lf) - data;
+        if (at + 1 < size && data[at + 1] == '\n')
+            return {at, 2};
+        if (at + 2 < size && data[at + 1] == '\r' && data[at + 2] == '\n')
+            return {at, 3};
+        i = at + 1;
+    }
+    return {-1, 0};
+}
+
 const QByteArrayView KnownMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
 
 bool containsToken(QByteArrayView list, QByteArrayView token)
@@ -75,6 +99,7 @@ RequestFramer::Outcome RequestFramer::fail(Outcome outcome, int status, const QS
 {
     m_state = State::Failed;
     m_headBuffer.clear();
+    m_body.clear();
     outcome.errorStatus = status;
     outcome.errorMessage = message;
     return outcome;
@@ -108,13 +133,7 @@ RequestFramer::Outcome RequestFramer::feed(QByteArrayView data)
             // tolerated (RFC 9112 §2.2), and "\n\r\n" must count too: http_parser ends the head
             // there, so missing it would let QtHttpServer run a request this guard never checked.
             // `end` is the LF that ends the last header line.
-            qsizetype end = m_headBuffer.indexOf("\n\r\n", std::max<qsizetype>(0, oldSize - 2));
-            qsizetype terminator = 3;
-            const qsizetype bare = m_headBuffer.indexOf("\n\n", std::max<qsizetype>(0, oldSize - 1));
-            if (bare >= 0 && (end < 0 || bare < end)) {
-                end = bare;
-                terminator = 2;
-            }
+            const auto [end, terminator] = findHeadEnd(m_headBuffer, oldSize - 2);
             if (end < 0) {
                 if (m_headBuffer.size() > m_limits.maxHeaderBytes)
                     return fail(out, 431, QStringLiteral("request headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes));
@@ -134,6 +153,8 @@ RequestFramer::Outcome RequestFramer::feed(QByteArrayView data)
             m_headBuffer.clear();
             out.headCompleted = true;
             m_bodyRemaining = m_head.contentLength;
+            m_body.clear();
+            m_body.reserve(m_bodyRemaining);
             m_state = m_bodyRemaining > 0 ? State::Body : State::Idle;
             if (m_state == State::Idle) {
                 out.requestCompleted = true;
@@ -144,6 +165,7 @@ RequestFramer::Outcome RequestFramer::feed(QByteArrayView data)
         }
         case State::Body: {
             const qsizetype take = std::min<qint64>(m_bodyRemaining, data.size() - pos);
+            m_body.append(data.sliced(pos, take));
             m_bodyRemaining -= take;
             pos += take;
             out.consumed = pos;
@@ -240,6 +262,7 @@ bool RequestFramer::parseHead(const QByteArray &block, int *status, QString *mes
                 return bad(400, QStringLiteral("more than one Host header"));
             hasHost = true;
         }
+        m_head.headers.append({name.toByteArray(), value.toByteArray()});
     }
     if (close)
         m_head.keepAlive = false;

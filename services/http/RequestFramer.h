@@ -4,12 +4,14 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QList>
+#include <QPair>
 #include <QString>
 
 namespace caiwu {
 
-// Finds where each HTTP/1.x request on a connection begins and ends, and refuses
-// what the appliance will not serve, before QtHttpServer's parser sees a byte:
+// Parses each HTTP/1.x request on a connection — where it begins and ends, its request
+// line, headers and body — and refuses what the appliance will not serve:
 // oversized heads (431) and bodies (413), malformed request lines and headers (400),
 // request smuggling shapes (Content-Length with Transfer-Encoding, conflicting
 // lengths), chunked bodies (411: browsers always send a length), unknown methods
@@ -26,6 +28,7 @@ public:
         qint64 contentLength = 0;
         bool keepAlive = true;
         bool expectContinue = false;
+        QList<QPair<QByteArray, QByteArray>> headers; // as sent; values trimmed
     };
 
     struct Outcome {
@@ -47,6 +50,8 @@ public:
     const Head &head() const { return m_head; }
     // Body bytes still expected for the current request.
     qint64 bodyRemaining() const { return m_bodyRemaining; }
+    // The body of the request just completed (empty without one); the framer keeps no copy.
+    QByteArray takeBody() { return std::exchange(m_body, QByteArray()); }
 
 private:
     Outcome fail(Outcome outcome, int status, const QString &message);
@@ -57,6 +62,7 @@ private:
     QByteArray m_headBuffer;
     Head m_head;
     qint64 m_bodyRemaining = 0;
+    QByteArray m_body;
 };
 
 } // namespace caiwu

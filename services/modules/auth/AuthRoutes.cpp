@@ -127,7 +127,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     router.add({"GET", QStringLiteral("/api/my-permissions"), QStringLiteral("The caller's permission matrix"), Tag,
                 Access::Authenticated},
                [](HttpRequest &request) -> Result<HttpResponse> {
-                   return HttpResponse::json(QJsonObject{{QStringLiteral("permissions"), request.session->position.permissions}});
+                   return HttpResponse::bytes(request.session->permissionsDocument, "application/json");
                });
 
     // ---- activation ----
