@@ -2,6 +2,7 @@
 // shapes, the three ways to send the token, JWT checks, one session per user, 2FA with trusted
 // devices, the lockout, bcrypt hashes moved in from the reference, and the admin command.
 #include "auth/Jwt.h"
+#include "auth/PermissionCatalog.h"
 #include "auth/Totp.h"
 #include "support/ApiClient.h"
 #include "support/TestServer.h"
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 #include <QUuid>
 
@@ -393,6 +395,37 @@ private Q_SLOTS:
         QCOMPARE(reader.get("/api/system-config").status, 403);
         QCOMPARE(reader.put("/api/system-config/2fa_enabled", QJsonObject{{QStringLiteral("value"), false}}).status, 403);
         QCOMPARE(ApiClient(m_server.port()).get("/api/system-config").status, 401);
+    }
+
+    // Every route the router documents is either public by design, or needs a session and
+    // names a permission from the catalog; the few that need only a session are listed here.
+    void everyRouteIsGuarded()
+    {
+        static const QStringList sessionOnly = {
+            QStringLiteral("post /api/auth/logout"), QStringLiteral("get /api/my-permissions"),
+            QStringLiteral("post /api/auth/request-my-reset-link"), QStringLiteral("get /api/permission-config")};
+        const QJsonObject paths = httpRequest(m_server.port(), "GET", "/api/doc").json().value(QStringLiteral("paths")).toObject();
+        int guarded = 0;
+        for (auto path = paths.begin(); path != paths.end(); ++path) {
+            const QJsonObject operations = path.value().toObject();
+            for (auto op = operations.begin(); op != operations.end(); ++op) {
+                const QJsonObject operation = op.value().toObject();
+                const QString name = op.key() + QLatin1Char(' ') + path.key();
+                if (operation.value(QStringLiteral("security")).toArray().isEmpty() && operation.contains(QStringLiteral("security")))
+                    continue; // public
+                const QString permission = operation.value(QStringLiteral("x-caiwu-permission")).toString();
+                if (permission.isEmpty())
+                    QVERIFY2(sessionOnly.contains(name), qPrintable(name + QStringLiteral(" names no permission")));
+                else
+                    QVERIFY2(PermissionCatalog::contains(permission), qPrintable(name + QStringLiteral(": ") + permission));
+                QString concrete = path.key();
+                concrete.replace(QRegularExpression(QStringLiteral("\\{[^}]+\\}")), QStringLiteral("x"));
+                const HttpReply reply = httpRequest(m_server.port(), op.key().toUpper().toLatin1(), concrete.toLatin1());
+                QVERIFY2(reply.status == 401, qPrintable(name + QStringLiteral(" answered ") + QString::number(reply.status)));
+                ++guarded;
+            }
+        }
+        QVERIFY(guarded >= 10);
     }
 
     void adminCreateRefusesWhatItCannotDo()
