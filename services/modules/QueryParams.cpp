@@ -1,0 +1,66 @@
+#include "QueryParams.h"
+
+#include <QDate>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace caiwu {
+
+void QueryParams::fail(const QString &name, const QString &message)
+{
+    if (!m_error)
+        m_error = AppError::validation(message, QJsonObject{{QStringLiteral("path"), name}});
+}
+
+std::optional<QString> QueryParams::date(const QStringList &names)
+{
+    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    for (const QString &name : names) {
+        const QString value = text(name);
+        if (value.isEmpty())
+            continue;
+        if (!shape.match(value).hasMatch() || !QDate::fromString(value, Qt::ISODate).isValid()) {
+            fail(name, QStringLiteral("%1 must be a date, YYYY-MM-DD").arg(name));
+            return std::nullopt;
+        }
+        return value;
+    }
+    return std::nullopt;
+}
+
+std::optional<qint64> QueryParams::integer(const QString &name, qint64 min, qint64 max)
+{
+    const QString value = text(name);
+    if (value.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok || n < min || n > max) {
+        fail(name, QStringLiteral("%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max));
+        return std::nullopt;
+    }
+    return n;
+}
+
+QString QueryParams::choice(const QString &name, const QStringList &choices)
+{
+    const QString value = text(name);
+    if (!value.isEmpty() && !choices.contains(value))
+        fail(name, QStringLiteral("%1 must be one of: %2").arg(name, choices.join(QStringLiteral(", "))));
+    return value;
+}
+
+std::optional<bool> QueryParams::boolean(const QString &name)
+{
+    const QString value = text(name).toLower();
+    if (value.isEmpty())
+        return std::nullopt;
+    if (value == QLatin1String("true") || value == QLatin1String("1"))
+        return true;
+    if (value == QLatin1String("false") || value == QLatin1String("0"))
+        return false;
+    fail(name, QStringLiteral("%1 must be true or false").arg(name));
+    return std::nullopt;
+}
+
+} // namespace caiwu

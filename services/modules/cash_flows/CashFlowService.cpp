@@ -1,0 +1,427 @@
+#include "CashFlowService.h"
+
+#include "Ledger.h"
+#include "auth/AuthSession.h"
+#include "core/Clock.h"
+#include "modules/audit/AuditTrail.h"
+#include "storage/Database.h"
+#include "storage/Sql.h"
+#include "storage/Transaction.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTimeZone>
+#include <QUuid>
+
+namespace caiwu {
+
+namespace {
+
+const char *const FlowColumns =
+    "f.id, f.voucher_no, f.biz_date, f.type, f.account_id, f.category_id, f.method, f.amount_cents, f.site_id, "
+    "f.department_id, f.counterparty, f.memo, f.voucher_url, f.created_by, f.created_at, a.name, c.name, "
+    "f.is_reversal, f.reversal_of_flow_id, f.is_reversed, f.reversed_by_flow_id, f.version, s.name, a.currency";
+const char *const FlowJoins =
+    "FROM cash_flows f JOIN accounts a ON a.id = f.account_id LEFT JOIN categories c ON c.id = f.category_id "
+    "LEFT JOIN sites s ON s.id = f.site_id";
+
+// voucher_url holds a JSON array, or one bare URL in older rows.
+QStringList urlsOf(const QString &stored)
+{
+    if (stored.isEmpty())
+        return {};
+    const QJsonDocument doc = QJsonDocument::fromJson(stored.toUtf8());
+    if (!doc.isArray())
+        return {stored};
+    QStringList urls;
+    for (const QJsonValue &v : doc.array())
+        if (v.isString())
+            urls << v.toString();
+    return urls;
+}
+
+QJsonObject flowJson(const QSqlQuery &q)
+{
+    const QStringList urls = urlsOf(q.value(12).toString());
+    auto text = [&q](int i) { return q.value(i).isNull() ? QJsonValue() : QJsonValue(q.value(i).toString()); };
+    return QJsonObject{{QStringLiteral("id"), q.value(0).toString()},
+                       {QStringLiteral("voucherNo"), text(1)},
+                       {QStringLiteral("bizDate"), q.value(2).toString()},
+                       {QStringLiteral("type"), q.value(3).toString()},
+                       {QStringLiteral("accountId"), q.value(4).toString()},
+                       {QStringLiteral("categoryId"), text(5)},
+                       {QStringLiteral("method"), text(6)},
+                       {QStringLiteral("amountCents"), q.value(7).toLongLong()},
+                       {QStringLiteral("siteId"), text(8)},
+                       {QStringLiteral("departmentId"), text(9)},
+                       {QStringLiteral("counterparty"), text(10)},
+                       {QStringLiteral("memo"), text(11)},
+                       {QStringLiteral("voucherUrls"), QJsonArray::fromStringList(urls)},
+                       {QStringLiteral("voucherUrl"), urls.isEmpty() ? QJsonValue() : QJsonValue(urls.first())},
+                       {QStringLiteral("createdBy"), text(13)},
+                       {QStringLiteral("createdAt"), q.value(14).toLongLong()},
+                       {QStringLiteral("accountName"), q.value(15).toString()},
+                       {QStringLiteral("categoryName"), text(16)},
+                       {QStringLiteral("isReversal"), q.value(17).toInt() == 1},
+                       {QStringLiteral("reversalOfFlowId"), text(18)},
+                       {QStringLiteral("isReversed"), q.value(19).toInt() == 1},
+                       {QStringLiteral("reversedByFlowId"), text(20)},
+                       {QStringLiteral("version"), q.value(21).toInt()},
+                       {QStringLiteral("siteName"), text(22)},
+                       {QStringLiteral("currency"), q.value(23).toString()}};
+}
+
+bool isDate(const QString &text)
+{
+    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    return shape.match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid();
+}
+
+AppError invalid(const QString &path, const QString &message)
+{
+    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
+}
+
+} // namespace
+
+CashFlowService::CashFlowService(Database &db, AuditTrail &audit, std::function<bool(const QString &url)> voucherExists,
+                                 QString timeZone)
+    : m_db(db)
+    , m_audit(audit)
+    , m_voucherExists(std::move(voucherExists))
+    , m_timeZone(std::move(timeZone))
+{
+}
+
+QString CashFlowService::voucherNoFor(const QString &date, int number)
+{
+    return QStringLiteral("JZ%1-%2").arg(QString(date).remove(QLatin1Char('-'))).arg(number, 3, 10, QLatin1Char('0'));
+}
+
+// The highest number used on that date, plus one. Runs under the write lock when called from
+// insert(), so two clerks posting at once get different numbers; the unique index is the backstop.
+static Result<int> nextNumber(const QSqlDatabase &db, const QString &date)
+{
+    const QString prefix = CashFlowService::voucherNoFor(date, 0).chopped(3);
+    auto q = Sql::run(db, QStringLiteral("SELECT COALESCE(MAX(CAST(substr(voucher_no, ?) AS INTEGER)), 0) FROM cash_flows "
+                                         "WHERE voucher_no >= ? AND voucher_no < ?"),
+                      {prefix.size() + 1, prefix, prefix.chopped(1) + QLatin1Char('.')}, QStringLiteral("number the voucher"));
+    if (!q)
+        return q.error();
+    return (q->next() ? q->value(0).toInt() : 0) + 1;
+}
+
+Result<QString> CashFlowService::nextVoucherNo(const QString &date)
+{
+    if (!isDate(date))
+        return invalid(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto n = nextNumber(*db, date);
+    if (!n)
+        return n.error();
+    return voucherNoFor(date, *n);
+}
+
+Result<void> CashFlowService::checkVouchers(const QStringList &urls) const
+{
+    for (qsizetype i = 0; i < urls.size(); ++i)
+        if (!m_voucherExists(urls[i]))
+            return invalid(QStringLiteral("voucherUrls[%1]").arg(i),
+                           QStringLiteral("voucherUrls[%1] does not name an uploaded voucher; upload it first").arg(i));
+    return {};
+}
+
+Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db, NewCashFlow f, const QString &createdBy,
+                                                         const QString &reversalOf, qint64 now)
+{
+    // The account and what the flow points at must exist (and the account be in use).
+    auto account = Sql::run(db, QStringLiteral("SELECT active FROM accounts WHERE id = ?"), {f.accountId},
+                            QStringLiteral("read the account"));
+    if (!account)
+        return account.error();
+    if (!account->next())
+        return invalid(QStringLiteral("accountId"), QStringLiteral("no account with id %1").arg(f.accountId));
+    if (account->value(0).toInt() != 1 && reversalOf.isEmpty())
+        return invalid(QStringLiteral("accountId"), QStringLiteral("the account is not active"));
+    account->finish();
+    if (!f.categoryId.isEmpty()) {
+        auto category = Sql::run(db, QStringLiteral("SELECT kind FROM categories WHERE id = ?"), {f.categoryId},
+                                 QStringLiteral("read the category"));
+        if (!category)
+            return category.error();
+        if (!category->next())
+            return invalid(QStringLiteral("categoryId"), QStringLiteral("no category with id %1").arg(f.categoryId));
+        if (category->value(0).toString() != f.type && reversalOf.isEmpty())
+            return invalid(QStringLiteral("categoryId"), QStringLiteral("the category is for %1, not %2")
+                                                             .arg(category->value(0).toString(), f.type));
+    }
+    if (!f.siteId.isEmpty()) {
+        auto site = Sql::run(db, QStringLiteral("SELECT department_id FROM sites WHERE id = ?"), {f.siteId},
+                             QStringLiteral("read the site"));
+        if (!site)
+            return site.error();
+        if (!site->next())
+            return invalid(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(f.siteId));
+        if (f.departmentId.isEmpty())
+            f.departmentId = site->value(0).toString(); // a site belongs to one project
+    }
+    if (f.ownerScope == QLatin1String("hq"))
+        f.departmentId.clear();
+    if (!f.departmentId.isEmpty()) {
+        auto department = Sql::run(db, QStringLiteral("SELECT 1 FROM departments WHERE id = ?"), {f.departmentId},
+                                   QStringLiteral("read the project"));
+        if (!department)
+            return department.error();
+        if (!department->next())
+            return invalid(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(f.departmentId));
+    }
+    if (f.voucherNo.isEmpty()) {
+        auto n = nextNumber(db, f.bizDate);
+        if (!n)
+            return n.error();
+        f.voucherNo = voucherNoFor(f.bizDate, *n);
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    auto q = Sql::run(db, QStringLiteral(
+        "INSERT INTO cash_flows (id, voucher_no, biz_date, type, account_id, category_id, method, amount_cents, site_id, "
+        "department_id, counterparty, memo, voucher_url, created_by, created_at, is_reversal, reversal_of_flow_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {id, f.voucherNo, f.bizDate, f.type, f.accountId, Sql::textOrNull(f.categoryId), Sql::textOrNull(f.method), f.amountCents,
+         Sql::textOrNull(f.siteId), Sql::textOrNull(f.departmentId), Sql::textOrNull(f.counterparty), Sql::textOrNull(f.memo),
+         f.voucherUrls.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                 : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(f.voucherUrls)).toJson(QJsonDocument::Compact))),
+         Sql::textOrNull(createdBy), now, reversalOf.isEmpty() ? 0 : 1, Sql::textOrNull(reversalOf)},
+        QStringLiteral("record the cash flow"));
+    if (!q) {
+        if (Sql::isUniqueViolation(q.error()))
+            return AppError::duplicate(QStringLiteral("voucher number %1 is already used").arg(f.voucherNo));
+        return q.error();
+    }
+    auto posted = Ledger::post(db, {f.accountId, id, f.bizDate,
+                                    f.type == QLatin1String("income") ? Ledger::Kind::Income : Ledger::Kind::Expense,
+                                    f.amountCents, now});
+    if (!posted)
+        return posted.error();
+    return Created{id, f.voucherNo};
+}
+
+Result<CashFlowService::Created> CashFlowService::create(const NewCashFlow &flow, const AuthSession &who, const QString &ip)
+{
+    if (!isDate(flow.bizDate))
+        return invalid(QStringLiteral("bizDate"), QStringLiteral("bizDate must be a date, YYYY-MM-DD"));
+    if (flow.type != QLatin1String("income") && flow.type != QLatin1String("expense"))
+        return invalid(QStringLiteral("type"), QStringLiteral("type must be income or expense"));
+    if (flow.amountCents <= 0)
+        return invalid(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
+    if (!flow.ownerScope.isEmpty() && flow.ownerScope != QLatin1String("hq") && flow.ownerScope != QLatin1String("department"))
+        return invalid(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
+    static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
+    if (!flow.voucherNo.isEmpty() && !voucherShape.match(flow.voucherNo).hasMatch())
+        return invalid(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
+    if (flow.voucherUrls.isEmpty())
+        return invalid(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
+    if (auto ok = checkVouchers(flow.voucherUrls); !ok)
+        return ok.error();
+
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto tx = Transaction::begin(*db);
+    if (!tx)
+        return tx.error();
+    const NewCashFlow &f = flow;
+    const qint64 now = Clock::nowMs();
+    auto created = insert(*db, f, who.userId, {}, now);
+    if (!created)
+        return created.error();
+    // A project-scoped clerk books for their own project only (the project may come from the
+    // site); the transaction is rolled back otherwise.
+    if (who.principal.scope == DataScope::Project) {
+        auto dept = Sql::run(*db, QStringLiteral("SELECT department_id FROM cash_flows WHERE id = ?"), {created->id},
+                             QStringLiteral("read the cash flow"));
+        if (!dept)
+            return dept.error();
+        if (!dept->next() || dept->value(0).toString() != who.principal.departmentId || who.principal.departmentId.isEmpty())
+            return AppError::forbidden(QStringLiteral("you may only record flows for your own project"));
+    }
+    if (auto ok = m_audit.record({who.userId, QStringLiteral("create"), QStringLiteral("cash_flow"), created->id,
+                                  QJsonObject{{QStringLiteral("voucherNo"), created->voucherNo},
+                                              {QStringLiteral("type"), f.type},
+                                              {QStringLiteral("amountCents"), f.amountCents},
+                                              {QStringLiteral("accountId"), f.accountId}},
+                                  ip});
+        !ok)
+        return ok.error();
+    if (auto ok = tx->commit(); !ok)
+        return ok.error();
+    return created;
+}
+
+Result<QJsonObject> CashFlowService::find(const QString &flowId, const AuthSession &who)
+{
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    const Permissions::Filter scope = Permissions::rowFilter(who.principal, QStringLiteral("f.department_id"), {},
+                                                             QStringLiteral("f.created_by"));
+    auto q = Sql::run(*db, QStringLiteral("SELECT %1 %2 WHERE f.id = ? AND (%3)").arg(QLatin1String(FlowColumns), QLatin1String(FlowJoins), scope.sql),
+                      QVariantList{flowId} + scope.values, QStringLiteral("read the cash flow"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return AppError::notFound(QStringLiteral("no cash flow with id %1").arg(flowId));
+    return flowJson(*q);
+}
+
+Result<QJsonObject> CashFlowService::list(const CashFlowQuery &query, const AuthSession &who)
+{
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    const Permissions::Filter scope = Permissions::rowFilter(who.principal, QStringLiteral("f.department_id"), {},
+                                                             QStringLiteral("f.created_by"));
+    QString where = QStringLiteral("(%1)").arg(scope.sql);
+    QVariantList values = scope.values;
+    auto add = [&](const QString &condition, const QVariant &value) {
+        where += QStringLiteral(" AND ") + condition;
+        values << value;
+    };
+    if (query.from)
+        add(QStringLiteral("f.biz_date >= ?"), *query.from);
+    if (query.to)
+        add(QStringLiteral("f.biz_date <= ?"), *query.to);
+    if (!query.accountId.isEmpty())
+        add(QStringLiteral("f.account_id = ?"), query.accountId);
+    if (!query.categoryId.isEmpty())
+        add(QStringLiteral("f.category_id = ?"), query.categoryId);
+    if (!query.siteId.isEmpty())
+        add(QStringLiteral("f.site_id = ?"), query.siteId);
+    if (!query.departmentId.isEmpty())
+        add(QStringLiteral("f.department_id = ?"), query.departmentId);
+    if (!query.type.isEmpty())
+        add(QStringLiteral("f.type = ?"), query.type);
+    if (!query.search.isEmpty()) {
+        QString pattern = query.search;
+        pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%")).replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+        where += QStringLiteral(" AND (f.voucher_no LIKE ? ESCAPE '\\' OR f.counterparty LIKE ? ESCAPE '\\' OR f.memo LIKE ? ESCAPE '\\')");
+        values << pattern << pattern << pattern;
+    }
+    auto q = Sql::run(*db, QStringLiteral("SELECT %1 %2 WHERE %3 ORDER BY f.biz_date DESC, f.created_at DESC, f.id DESC LIMIT ? OFFSET ?")
+                               .arg(QLatin1String(FlowColumns), QLatin1String(FlowJoins), where),
+                      values + QVariantList{query.limit, query.offset}, QStringLiteral("list cash flows"));
+    if (!q)
+        return q.error();
+    QJsonArray results;
+    while (q->next())
+        results.append(flowJson(*q));
+    QJsonObject answer{{QStringLiteral("results"), results}};
+    if (query.paged) {
+        auto total = Sql::run(*db, QStringLiteral("SELECT count(*) FROM cash_flows f WHERE %1").arg(where), values,
+                              QStringLiteral("count cash flows"));
+        if (!total)
+            return total.error();
+        answer.insert(QStringLiteral("total"), total->next() ? total->value(0).toLongLong() : 0);
+        answer.insert(QStringLiteral("limit"), query.limit);
+        answer.insert(QStringLiteral("offset"), query.offset);
+    }
+    return answer;
+}
+
+Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId, const QString &reason,
+                                                          const std::optional<QString> &date, const AuthSession &who,
+                                                          const QString &ip)
+{
+    const QString day = date.value_or(QDateTime::currentDateTime().toTimeZone(QTimeZone(m_timeZone.toLatin1())).date().toString(Qt::ISODate));
+    if (!isDate(day))
+        return invalid(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
+    auto original = find(flowId, who); // within the caller's scope, or 404
+    if (!original)
+        return original.error();
+    if (original->value(QStringLiteral("isReversal")).toBool())
+        return AppError::business(QStringLiteral("a reversal cannot itself be reversed"));
+    if (original->value(QStringLiteral("isReversed")).toBool())
+        return AppError::conflict(QStringLiteral("this flow has already been reversed"));
+
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto tx = Transaction::begin(*db);
+    if (!tx)
+        return tx.error();
+    NewCashFlow r;
+    r.bizDate = day;
+    r.type = original->value(QStringLiteral("type")).toString() == QLatin1String("income") ? QStringLiteral("expense")
+                                                                                           : QStringLiteral("income");
+    r.accountId = original->value(QStringLiteral("accountId")).toString();
+    r.categoryId = original->value(QStringLiteral("categoryId")).toString();
+    r.amountCents = original->value(QStringLiteral("amountCents")).toInteger();
+    r.method = original->value(QStringLiteral("method")).toString();
+    r.siteId = original->value(QStringLiteral("siteId")).toString();
+    r.departmentId = original->value(QStringLiteral("departmentId")).toString();
+    r.ownerScope = r.departmentId.isEmpty() ? QStringLiteral("hq") : QString();
+    r.counterparty = original->value(QStringLiteral("counterparty")).toString();
+    r.memo = QStringLiteral("红冲 %1%2").arg(original->value(QStringLiteral("voucherNo")).toString(),
+                                             reason.isEmpty() ? QString() : QStringLiteral("：") + reason);
+    for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
+        r.voucherUrls << v.toString();
+    const qint64 now = Clock::nowMs();
+    auto created = insert(*db, r, who.userId, flowId, now);
+    if (!created)
+        return created.error();
+    // Marked in the same transaction, and only if nobody reversed it meanwhile.
+    auto mark = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET is_reversed = 1, reversed_by_flow_id = ?, version = version + 1 "
+                                             "WHERE id = ? AND is_reversed = 0"),
+                         {created->id, flowId}, QStringLiteral("mark the flow reversed"));
+    if (!mark)
+        return Sql::isUniqueViolation(mark.error()) ? AppError::conflict(QStringLiteral("this flow has already been reversed")) : mark.error();
+    if (mark->numRowsAffected() != 1)
+        return AppError::conflict(QStringLiteral("this flow has already been reversed"));
+    if (auto ok = m_audit.record({who.userId, QStringLiteral("reverse"), QStringLiteral("cash_flow"), flowId,
+                                  QJsonObject{{QStringLiteral("reversalId"), created->id},
+                                              {QStringLiteral("voucherNo"), created->voucherNo},
+                                              {QStringLiteral("reason"), reason}},
+                                  ip});
+        !ok)
+        return ok.error();
+    if (auto ok = tx->commit(); !ok)
+        return ok.error();
+    return created;
+}
+
+Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who,
+                                              const QString &ip)
+{
+    if (urls.isEmpty())
+        return invalid(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
+    if (auto ok = checkVouchers(urls); !ok)
+        return ok.error();
+    auto original = find(flowId, who);
+    if (!original)
+        return original.error();
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto tx = Transaction::begin(*db);
+    if (!tx)
+        return tx.error();
+    const QString json = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(urls)).toJson(QJsonDocument::Compact));
+    auto q = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET voucher_url = ?, version = version + 1 WHERE id = ?"),
+                      {json, flowId}, QStringLiteral("replace the vouchers"));
+    if (!q)
+        return q.error();
+    if (auto ok = m_audit.record({who.userId, QStringLiteral("update"), QStringLiteral("cash_flow"), flowId,
+                                  QJsonObject{{QStringLiteral("from"), original->value(QStringLiteral("voucherUrls"))},
+                                              {QStringLiteral("to"), QJsonArray::fromStringList(urls)}},
+                                  ip});
+        !ok)
+        return ok.error();
+    return tx->commit();
+}
+
+} // namespace caiwu

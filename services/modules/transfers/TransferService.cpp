@@ -1,0 +1,184 @@
+#include "TransferService.h"
+
+#include "auth/AuthSession.h"
+#include "core/Clock.h"
+#include "modules/audit/AuditTrail.h"
+#include "modules/cash_flows/Ledger.h"
+#include "storage/Database.h"
+#include "storage/Sql.h"
+#include "storage/Transaction.h"
+
+#include <QDate>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QUuid>
+
+#include <cmath>
+
+namespace caiwu {
+
+namespace {
+
+const char *const TransferSelect =
+    "SELECT t.id, t.transfer_date, t.from_account_id, t.to_account_id, t.from_currency, t.to_currency, "
+    "t.from_amount_cents, t.to_amount_cents, t.exchange_rate, t.memo, t.voucher_url, t.created_by, t.created_at, "
+    "fa.name, fa.currency, ta.name, ta.currency "
+    "FROM account_transfers t JOIN accounts fa ON fa.id = t.from_account_id JOIN accounts ta ON ta.id = t.to_account_id ";
+
+QJsonObject transferJson(const QSqlQuery &q)
+{
+    auto text = [&q](int i) { return q.value(i).isNull() ? QJsonValue() : QJsonValue(q.value(i).toString()); };
+    QJsonValue vouchers;
+    const QString stored = q.value(10).toString();
+    const QJsonDocument doc = QJsonDocument::fromJson(stored.toUtf8());
+    QJsonArray urls = doc.isArray() ? doc.array() : (stored.isEmpty() ? QJsonArray() : QJsonArray{stored});
+    return QJsonObject{{QStringLiteral("id"), q.value(0).toString()},
+                       {QStringLiteral("transferDate"), q.value(1).toString()},
+                       {QStringLiteral("fromAccountId"), q.value(2).toString()},
+                       {QStringLiteral("toAccountId"), q.value(3).toString()},
+                       {QStringLiteral("fromCurrency"), q.value(4).toString()},
+                       {QStringLiteral("toCurrency"), q.value(5).toString()},
+                       {QStringLiteral("fromAmountCents"), q.value(6).toLongLong()},
+                       {QStringLiteral("toAmountCents"), q.value(7).toLongLong()},
+                       {QStringLiteral("exchangeRate"), q.value(8).isNull() ? QJsonValue() : QJsonValue(q.value(8).toDouble())},
+                       {QStringLiteral("memo"), text(9)},
+                       {QStringLiteral("voucherUrls"), urls},
+                       {QStringLiteral("voucherUrl"), urls.isEmpty() ? QJsonValue() : urls.first()},
+                       {QStringLiteral("createdBy"), text(11)},
+                       {QStringLiteral("createdAt"), q.value(12).toLongLong()},
+                       {QStringLiteral("fromAccountName"), q.value(13).toString()},
+                       {QStringLiteral("fromAccountCurrency"), q.value(14).toString()},
+                       {QStringLiteral("toAccountName"), q.value(15).toString()},
+                       {QStringLiteral("toAccountCurrency"), q.value(16).toString()}};
+}
+
+AppError invalid(const QString &path, const QString &message)
+{
+    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
+}
+
+} // namespace
+
+Result<QString> TransferService::create(const NewTransfer &t, const AuthSession &who, const QString &ip)
+{
+    static const QRegularExpression dateShape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    if (!dateShape.match(t.transferDate).hasMatch() || !QDate::fromString(t.transferDate, Qt::ISODate).isValid())
+        return invalid(QStringLiteral("transferDate"), QStringLiteral("transferDate must be a date, YYYY-MM-DD"));
+    if (t.fromAccountId == t.toAccountId)
+        return invalid(QStringLiteral("toAccountId"), QStringLiteral("a transfer needs two different accounts"));
+    if (t.fromAmountCents <= 0 || t.toAmountCents <= 0)
+        return invalid(QStringLiteral("fromAmountCents"), QStringLiteral("both amounts must be positive whole numbers of cents"));
+
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto tx = Transaction::begin(*db);
+    if (!tx)
+        return tx.error();
+    auto accounts = Sql::run(*db, QStringLiteral("SELECT id, currency, active FROM accounts WHERE id IN (?, ?)"),
+                             {t.fromAccountId, t.toAccountId}, QStringLiteral("read the accounts"));
+    if (!accounts)
+        return accounts.error();
+    QString fromCurrency, toCurrency;
+    while (accounts->next()) {
+        if (accounts->value(2).toInt() != 1)
+            return invalid(accounts->value(0).toString() == t.fromAccountId ? QStringLiteral("fromAccountId") : QStringLiteral("toAccountId"),
+                           QStringLiteral("the account is not active"));
+        (accounts->value(0).toString() == t.fromAccountId ? fromCurrency : toCurrency) = accounts->value(1).toString();
+    }
+    accounts->finish();
+    if (fromCurrency.isEmpty())
+        return invalid(QStringLiteral("fromAccountId"), QStringLiteral("no account with id %1").arg(t.fromAccountId));
+    if (toCurrency.isEmpty())
+        return invalid(QStringLiteral("toAccountId"), QStringLiteral("no account with id %1").arg(t.toAccountId));
+    if (fromCurrency == toCurrency && t.fromAmountCents != t.toAmountCents)
+        return invalid(QStringLiteral("toAmountCents"), QStringLiteral("both accounts are in %1: the amounts must be equal").arg(fromCurrency));
+    if (t.exchangeRate) {
+        if (!(*t.exchangeRate > 0) || !std::isfinite(*t.exchangeRate))
+            return invalid(QStringLiteral("exchangeRate"), QStringLiteral("exchangeRate must be a positive number"));
+        // The rate is what the bank applied; the booked amounts may differ from it by rounding only.
+        const double expected = double(t.fromAmountCents) * *t.exchangeRate;
+        if (std::fabs(expected - double(t.toAmountCents)) > 1.0 + expected * 1e-9)
+            return invalid(QStringLiteral("toAmountCents"),
+                           QStringLiteral("toAmountCents %1 does not match fromAmountCents × exchangeRate (%2)")
+                               .arg(t.toAmountCents).arg(std::llround(expected)));
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const qint64 now = Clock::nowMs();
+    auto q = Sql::run(*db, QStringLiteral("INSERT INTO account_transfers (id, transfer_date, from_account_id, to_account_id, "
+                                          "from_currency, to_currency, from_amount_cents, to_amount_cents, exchange_rate, memo, "
+                                          "voucher_url, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                      {id, t.transferDate, t.fromAccountId, t.toAccountId, fromCurrency, toCurrency, t.fromAmountCents,
+                       t.toAmountCents, t.exchangeRate ? QVariant(*t.exchangeRate) : QVariant(QMetaType::fromType<double>()),
+                       Sql::textOrNull(t.memo),
+                       t.voucherUrls.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                               : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(t.voucherUrls)).toJson(QJsonDocument::Compact))),
+                       who.userId, now},
+                      QStringLiteral("record the transfer"));
+    if (!q)
+        return q.error();
+    if (auto out = Ledger::post(*db, {t.fromAccountId, id, t.transferDate, Ledger::Kind::TransferOut, t.fromAmountCents, now}); !out)
+        return out.error();
+    if (auto in = Ledger::post(*db, {t.toAccountId, id, t.transferDate, Ledger::Kind::TransferIn, t.toAmountCents, now}); !in)
+        return in.error();
+    if (auto ok = m_audit.record({who.userId, QStringLiteral("create"), QStringLiteral("account_transfer"), id,
+                                  QJsonObject{{QStringLiteral("fromAccountId"), t.fromAccountId},
+                                              {QStringLiteral("toAccountId"), t.toAccountId},
+                                              {QStringLiteral("fromAmountCents"), t.fromAmountCents},
+                                              {QStringLiteral("toAmountCents"), t.toAmountCents}},
+                                  ip});
+        !ok)
+        return ok.error();
+    if (auto ok = tx->commit(); !ok)
+        return ok.error();
+    return id;
+}
+
+Result<QJsonObject> TransferService::list(const TransferQuery &query)
+{
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    QString where = QStringLiteral("WHERE 1=1");
+    QVariantList values;
+    if (!query.fromAccountId.isEmpty()) {
+        where += QStringLiteral(" AND t.from_account_id = ?");
+        values << query.fromAccountId;
+    }
+    if (!query.toAccountId.isEmpty()) {
+        where += QStringLiteral(" AND t.to_account_id = ?");
+        values << query.toAccountId;
+    }
+    if (query.from) {
+        where += QStringLiteral(" AND t.transfer_date >= ?");
+        values << *query.from;
+    }
+    if (query.to) {
+        where += QStringLiteral(" AND t.transfer_date <= ?");
+        values << *query.to;
+    }
+    auto q = Sql::run(*db, QLatin1String(TransferSelect) + where + QStringLiteral(" ORDER BY t.transfer_date DESC, t.created_at DESC LIMIT ?"),
+                      values + QVariantList{query.limit}, QStringLiteral("list transfers"));
+    if (!q)
+        return q.error();
+    QJsonArray results;
+    while (q->next())
+        results.append(transferJson(*q));
+    return QJsonObject{{QStringLiteral("results"), results}};
+}
+
+Result<QJsonObject> TransferService::find(const QString &id)
+{
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto q = Sql::run(*db, QLatin1String(TransferSelect) + QStringLiteral("WHERE t.id = ?"), {id}, QStringLiteral("read the transfer"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return AppError::notFound(QStringLiteral("no transfer with id %1").arg(id));
+    return transferJson(*q);
+}
+
+} // namespace caiwu
