@@ -1,5 +1,6 @@
 #include "Modules.h"
 
+#include "audit/AuditRoutes.h"
 #include "auth/AuthRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 
@@ -9,6 +10,7 @@ void installModules(Router &router, ModuleContext &context)
 {
     installAuthRoutes(router, context);
     installSystemConfigRoutes(router, context);
+    installAuditRoutes(router, context);
 }
 
 } // namespace caiwu
