@@ -2,6 +2,7 @@
 
 #include "audit/AuditRoutes.h"
 #include "auth/AuthRoutes.h"
+#include "positions/PositionRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 
 namespace caiwu {
@@ -10,6 +11,7 @@ void installModules(Router &router, ModuleContext &context)
 {
     installAuthRoutes(router, context);
     installSystemConfigRoutes(router, context);
+    installPositionRoutes(router, context);
     installAuditRoutes(router, context);
 }
 
