@@ -2,6 +2,7 @@
 
 #include "audit/AuditRoutes.h"
 #include "auth/AuthRoutes.h"
+#include "ip_whitelist/IpWhitelistRoutes.h"
 #include "positions/PositionRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 
@@ -12,6 +13,7 @@ void installModules(Router &router, ModuleContext &context)
     installAuthRoutes(router, context);
     installSystemConfigRoutes(router, context);
     installPositionRoutes(router, context);
+    installIpWhitelistRoutes(router, context);
     installAuditRoutes(router, context);
 }
 
