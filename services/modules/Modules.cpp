@@ -1,6 +1,9 @@
 #include "Modules.h"
 
+#include "audit/AuditRoutes.h"
 #include "auth/AuthRoutes.h"
+#include "ip_whitelist/IpWhitelistRoutes.h"
+#include "positions/PositionRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 
 namespace caiwu {
@@ -9,6 +12,9 @@ void installModules(Router &router, ModuleContext &context)
 {
     installAuthRoutes(router, context);
     installSystemConfigRoutes(router, context);
+    installPositionRoutes(router, context);
+    installIpWhitelistRoutes(router, context);
+    installAuditRoutes(router, context);
 }
 
 } // namespace caiwu

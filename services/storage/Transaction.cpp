@@ -1,5 +1,6 @@
 #include "Transaction.h"
 
+#include "Database.h"
 #include "Sql.h"
 
 namespace caiwu {
@@ -9,6 +10,14 @@ Result<Transaction> Transaction::begin(QSqlDatabase db)
     if (auto q = Sql::run(db, QStringLiteral("BEGIN IMMEDIATE"), {}, QStringLiteral("start a transaction")); !q)
         return q.error();
     return Transaction(std::move(db));
+}
+
+Result<Transaction> Transaction::begin(Database &database)
+{
+    auto db = database.connection();
+    if (!db)
+        return db.error();
+    return begin(*db);
 }
 
 Transaction::Transaction(Transaction &&other) noexcept

@@ -121,6 +121,21 @@ QString addStaffMember(const TestServer &server, const StaffMember &m)
     return ok ? id : QString();
 }
 
+ApiClient signInStaff(const TestServer &server, const StaffMember &member, QString *employeeId)
+{
+    const QString id = addStaffMember(server, member);
+    if (employeeId)
+        *employeeId = id;
+    if (id.isEmpty())
+        return ApiClient(server.port());
+    return ApiClient(server.port(), login(server.port(), member.email, member.password));
+}
+
+QJsonObject permissionMatrix(const QString &module, const QString &sub, const QStringList &actions)
+{
+    return QJsonObject{{module, QJsonObject{{sub, QJsonArray::fromStringList(actions)}}}};
+}
+
 QString addPosition(const TestServer &server, const QString &code, int level, const QString &scope, const QJsonObject &permissions)
 {
     const QString id = newId();

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 class TestServer;
 
@@ -47,6 +48,11 @@ struct StaffMember {
     bool active = true;
 };
 QString addStaffMember(const TestServer &server, const StaffMember &member);
+// addStaffMember, then a login as them: their client (an empty token, and a QWARN, on failure),
+// and their employee id in *employeeId when asked.
+ApiClient signInStaff(const TestServer &server, const StaffMember &member, QString *employeeId = nullptr);
+// A permission matrix granting `actions` of one module.sub: {module:{sub:[actions]}}.
+QJsonObject permissionMatrix(const QString &module, const QString &sub, const QStringList &actions);
 // A position written straight into the file: {module:{sub:[actions]}}, level, data scope.
 QString addPosition(const TestServer &server, const QString &code, int level, const QString &scope, const QJsonObject &permissions);
 // An org department (team) in a project, with its allowed modules (empty: all).
