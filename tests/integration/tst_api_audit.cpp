@@ -316,9 +316,9 @@ private Q_SLOTS:
 
     void theLogCannotBeChanged()
     {
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("execSql failed: UPDATE.*append-only")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("SQL failed: UPDATE.*append-only")));
         QVERIFY(!execSql(m_server, QStringLiteral("UPDATE audit_logs SET action = 'forged' WHERE action = 'login'")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("execSql failed: DELETE.*append-only")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("SQL failed: DELETE.*append-only")));
         QVERIFY(!execSql(m_server, QStringLiteral("DELETE FROM audit_logs")));
         QCOMPARE(list(m_admin, "action=forged").value(QStringLiteral("total")).toInt(), 0);
         // And the API has no route that would: only GETs exist.
