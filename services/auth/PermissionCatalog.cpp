@@ -26,13 +26,15 @@ struct Module {
 const Action ActionNames[] = {
     {"view", "查看"},      {"create", "新增"},     {"update", "编辑"},     {"delete", "删除"},
     {"export", "导出"},    {"import", "导入"},     {"approve", "审批"},    {"reverse", "红冲"},
-    {"settle", "核销"},    {"confirm", "确认"},    {"pay", "付款"},        {"depreciate", "折旧"},
+    {"settle", "核销"},    {"confirm", "确认"},    {"pay", "付款"},        {"depreciate", "折旧"},    {"view_sensitive", "查看敏感信息"},
     {"transfer", "调拨"},  {"dispose", "处置"},    {"allocate", "领用"},
 };
 
 const Module Catalog[] = {
     {"finance", "财务",
-     {{"flow", "资金流水", {"view", "create", "update", "reverse", "export", "import"}},
+     // "delete" grants nothing (a flow is only ever reversed); it is listed because the
+     // reference's permission editor offers it, and a position saved from it must not fail.
+     {{"flow", "资金流水", {"view", "create", "update", "reverse", "export", "import", "delete"}},
       {"transfer", "账户转账", {"view", "create"}},
       {"ar", "应收", {"view", "create", "update", "delete", "settle", "confirm"}},
       {"ap", "应付", {"view", "create", "update", "delete", "settle", "confirm"}},
@@ -42,7 +44,7 @@ const Module Catalog[] = {
       {"site_bill", "站点账单", {"view", "create", "update", "delete"}},
       {"reimbursement", "报销付款", {"view", "approve", "pay"}}}},
     {"hr", "人事",
-     {{"employee", "员工", {"view", "create", "update"}},
+     {{"employee", "员工", {"view", "create", "update", "view_sensitive"}},
       {"salary", "薪资标准", {"view", "create", "update", "delete"}},
       {"leave", "请假", {"view", "create", "approve"}},
       {"reimbursement", "报销", {"view", "create", "approve"}}}},
@@ -54,7 +56,7 @@ const Module Catalog[] = {
       {"salary", "薪资报表", {"view", "export"}},
       {"hr", "人事报表", {"view", "export"}}}},
     {"system", "系统",
-     {{"user", "用户与会话", {"view", "update"}},
+     {{"user", "用户与会话", {"view", "create", "update", "delete"}},
       {"position", "职位权限", {"view", "create", "update", "delete"}},
       {"department", "项目与部门", {"view", "create", "update", "delete"}},
       {"audit", "审计日志", {"view", "export"}},
@@ -69,6 +71,7 @@ const Module Catalog[] = {
       {"bill", "站点账单", {"view", "create", "update", "delete"}}}},
     {"self", "个人",
      {{"profile", "个人资料", {"view", "update"}},
+      {"salary", "我的工资", {"view"}},
       {"leave", "我的请假", {"view", "create"}},
       {"reimbursement", "我的报销", {"view", "create"}},
       {"borrowing", "我的借款", {"view", "create"}},
