@@ -28,6 +28,8 @@ struct ModuleContext {
     QByteArray jwtKey;
     std::function<MailClient *()> mailClient;
     std::function<MailBranding()> branding;
+    // Whether a voucher URL (as records store it) names a stored voucher file.
+    std::function<bool(const QString &url)> voucherExists;
 };
 
 } // namespace caiwu

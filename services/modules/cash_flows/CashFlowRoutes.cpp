@@ -45,9 +45,9 @@ QStringList voucherUrlsFrom(JsonFields &in)
 
 } // namespace
 
-void installCashFlowRoutes(Router &router, ModuleContext &context, std::function<bool(const QString &url)> voucherExists)
+void installCashFlowRoutes(Router &router, ModuleContext &context)
 {
-    auto flows = std::make_shared<CashFlowService>(context.database, context.audit, std::move(voucherExists),
+    auto flows = std::make_shared<CashFlowService>(context.database, context.audit, context.voucherExists,
                                                    context.config.string(QStringLiteral("office.timezone")));
 
     router.add({"GET", QStringLiteral("/api/flows/next-voucher"), QStringLiteral("The next voucher number for a date"), Tag,

@@ -212,37 +212,44 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
 
 Result<CashFlowService::Created> CashFlowService::create(const NewCashFlow &flow, const AuthSession &who, const QString &ip)
 {
-    if (!isDate(flow.bizDate))
-        return invalid(QStringLiteral("bizDate"), QStringLiteral("bizDate must be a date, YYYY-MM-DD"));
-    if (flow.type != QLatin1String("income") && flow.type != QLatin1String("expense"))
-        return invalid(QStringLiteral("type"), QStringLiteral("type must be income or expense"));
-    if (flow.amountCents <= 0)
-        return invalid(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
-    if (!flow.ownerScope.isEmpty() && flow.ownerScope != QLatin1String("hq") && flow.ownerScope != QLatin1String("department"))
-        return invalid(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
-    static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    if (!flow.voucherNo.isEmpty() && !voucherShape.match(flow.voucherNo).hasMatch())
-        return invalid(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
-    if (flow.voucherUrls.isEmpty())
-        return invalid(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
-    if (auto ok = checkVouchers(flow.voucherUrls); !ok)
-        return ok.error();
-
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
+    auto tx = Transaction::begin(m_db);
     if (!tx)
         return tx.error();
-    const NewCashFlow &f = flow;
+    auto created = record(tx->db(), flow, who, ip);
+    if (!created)
+        return created.error();
+    if (auto ok = tx->commit(); !ok)
+        return ok.error();
+    return created;
+}
+
+Result<CashFlowService::Created> CashFlowService::record(const QSqlDatabase &db, const NewCashFlow &f, const AuthSession &who,
+                                                         const QString &ip)
+{
+    if (!isDate(f.bizDate))
+        return invalid(QStringLiteral("bizDate"), QStringLiteral("bizDate must be a date, YYYY-MM-DD"));
+    if (f.type != QLatin1String("income") && f.type != QLatin1String("expense"))
+        return invalid(QStringLiteral("type"), QStringLiteral("type must be income or expense"));
+    if (f.amountCents <= 0)
+        return invalid(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
+    if (!f.ownerScope.isEmpty() && f.ownerScope != QLatin1String("hq") && f.ownerScope != QLatin1String("department"))
+        return invalid(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
+    static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
+    if (!f.voucherNo.isEmpty() && !voucherShape.match(f.voucherNo).hasMatch())
+        return invalid(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
+    if (f.voucherUrls.isEmpty())
+        return invalid(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
+    if (auto ok = checkVouchers(f.voucherUrls); !ok)
+        return ok.error();
+
     const qint64 now = Clock::nowMs();
-    auto created = insert(*db, f, who.userId, {}, now);
+    auto created = insert(db, f, who.userId, {}, now);
     if (!created)
         return created.error();
     // A project-scoped clerk books for their own project only (the project may come from the
-    // site); the transaction is rolled back otherwise.
+    // site); the caller's transaction is rolled back otherwise.
     if (who.principal.scope == DataScope::Project) {
-        auto dept = Sql::run(*db, QStringLiteral("SELECT department_id FROM cash_flows WHERE id = ?"), {created->id},
+        auto dept = Sql::run(db, QStringLiteral("SELECT department_id FROM cash_flows WHERE id = ?"), {created->id},
                              QStringLiteral("read the cash flow"));
         if (!dept)
             return dept.error();
@@ -256,8 +263,6 @@ Result<CashFlowService::Created> CashFlowService::create(const NewCashFlow &flow
                                               {QStringLiteral("accountId"), f.accountId}},
                                   ip});
         !ok)
-        return ok.error();
-    if (auto ok = tx->commit(); !ok)
         return ok.error();
     return created;
 }

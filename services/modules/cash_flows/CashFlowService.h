@@ -59,6 +59,9 @@ public:
 
     Result<QString> nextVoucherNo(const QString &date);
     Result<Created> create(const NewCashFlow &flow, const AuthSession &who, const QString &ip);
+    // As create(), inside the caller's open transaction on `db` (an AR/AP confirmation records its
+    // flow and its settlement together).
+    Result<Created> record(const QSqlDatabase &db, const NewCashFlow &flow, const AuthSession &who, const QString &ip);
     // The reversal is dated `date` (default today in the office) and carries `reason` in its memo.
     Result<Created> reverse(const QString &flowId, const QString &reason, const std::optional<QString> &date,
                             const AuthSession &who, const QString &ip);
