@@ -13,6 +13,10 @@ AppError AppError::validation(const QString &message, QJsonObject details)
 {
     return make(400, "VALIDATION_ERROR", message, std::move(details));
 }
+AppError AppError::field(const QString &path, const QString &message)
+{
+    return validation(message, QJsonObject{{QStringLiteral("path"), path}});
+}
 AppError AppError::unauthorized(const QString &message) { return make(401, "UNAUTHORIZED", message); }
 AppError AppError::forbidden(const QString &message) { return make(403, "FORBIDDEN", message); }
 AppError AppError::notFound(const QString &message) { return make(404, "NOT_FOUND", message); }

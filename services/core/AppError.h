@@ -16,6 +16,8 @@ struct AppError {
     QJsonObject details;
 
     static AppError validation(const QString &message, QJsonObject details = {});
+    // A VALIDATION_ERROR about one field: details.path names it, so a form shows it beside the field.
+    static AppError field(const QString &path, const QString &message);
     static AppError unauthorized(const QString &message = QStringLiteral("unauthorized"));
     static AppError forbidden(const QString &message);
     static AppError notFound(const QString &message);

@@ -9,7 +9,7 @@ namespace caiwu {
 void JsonFields::fail(const QString &name, const QString &message)
 {
     if (!m_error)
-        m_error = AppError::validation(message, QJsonObject{{QStringLiteral("path"), name}});
+        m_error = AppError::field(name, message);
 }
 
 std::optional<QString> JsonFields::optionalString(const QString &name, int maxLength, Trim trim)

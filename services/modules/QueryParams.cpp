@@ -1,25 +1,22 @@
 #include "QueryParams.h"
 
-#include <QDate>
-#include <QJsonObject>
-#include <QRegularExpression>
+#include "core/BusinessDate.h"
 
 namespace caiwu {
 
 void QueryParams::fail(const QString &name, const QString &message)
 {
     if (!m_error)
-        m_error = AppError::validation(message, QJsonObject{{QStringLiteral("path"), name}});
+        m_error = AppError::field(name, message);
 }
 
 std::optional<QString> QueryParams::date(const QStringList &names)
 {
-    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
     for (const QString &name : names) {
         const QString value = text(name);
         if (value.isEmpty())
             continue;
-        if (!shape.match(value).hasMatch() || !QDate::fromString(value, Qt::ISODate).isValid()) {
+        if (!BusinessDate::isValid(value)) {
             fail(name, QStringLiteral("%1 must be a date, YYYY-MM-DD").arg(name));
             return std::nullopt;
         }

@@ -1,6 +1,7 @@
 #include "ArApService.h"
 
 #include "auth/AuthSession.h"
+#include "core/BusinessDate.h"
 #include "core/Clock.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/CashFlowService.h"
@@ -45,16 +46,7 @@ QJsonObject docJson(const QSqlQuery &q)
                        {QStringLiteral("settledCents"), q.value(14).toLongLong()}};
 }
 
-bool isDate(const QString &text)
-{
-    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
-    return shape.match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid();
-}
 
-AppError invalid(const QString &path, const QString &message)
-{
-    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
-}
 
 Permissions::Filter scopeOf(const AuthSession &who)
 {
@@ -79,25 +71,25 @@ ArApService::ArApService(Database &db, AuditTrail &audit, CashFlowService &flows
 
 QString ArApService::today() const
 {
-    return QDateTime::currentDateTime().toTimeZone(QTimeZone(m_timeZone.toLatin1())).date().toString(Qt::ISODate);
+    return BusinessDate::today(m_timeZone);
 }
 
 Result<ArApService::Created> ArApService::create(const NewDocument &input, const AuthSession &who, const QString &ip)
 {
     NewDocument d = input;
     if (d.kind != QLatin1String("AR") && d.kind != QLatin1String("AP"))
-        return invalid(QStringLiteral("kind"), QStringLiteral("kind must be AR or AP"));
+        return AppError::field(QStringLiteral("kind"), QStringLiteral("kind must be AR or AP"));
     if (d.issueDate.isEmpty())
         d.issueDate = today();
-    if (!isDate(d.issueDate))
-        return invalid(QStringLiteral("issueDate"), QStringLiteral("issueDate must be a date, YYYY-MM-DD"));
-    if (!d.dueDate.isEmpty() && (!isDate(d.dueDate) || d.dueDate < d.issueDate))
-        return invalid(QStringLiteral("dueDate"), QStringLiteral("dueDate must be a date on or after the issue date"));
+    if (!BusinessDate::isValid(d.issueDate))
+        return AppError::field(QStringLiteral("issueDate"), QStringLiteral("issueDate must be a date, YYYY-MM-DD"));
+    if (!d.dueDate.isEmpty() && (!BusinessDate::isValid(d.dueDate) || d.dueDate < d.issueDate))
+        return AppError::field(QStringLiteral("dueDate"), QStringLiteral("dueDate must be a date on or after the issue date"));
     if (d.amountCents <= 0)
-        return invalid(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
+        return AppError::field(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
     static const QRegularExpression numberShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
     if (!d.docNo.isEmpty() && !numberShape.match(d.docNo).hasMatch())
-        return invalid(QStringLiteral("docNo"), QStringLiteral("docNo may hold letters, digits, '-' and '_' (at most 64)"));
+        return AppError::field(QStringLiteral("docNo"), QStringLiteral("docNo may hold letters, digits, '-' and '_' (at most 64)"));
 
     auto tx = Transaction::begin(m_db);
     if (!tx)
@@ -108,7 +100,7 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
         if (!site)
             return site.error();
         if (!site->next())
-            return invalid(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(d.siteId));
+            return AppError::field(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(d.siteId));
         if (d.departmentId.isEmpty())
             d.departmentId = site->value(0).toString();
     }
@@ -117,7 +109,7 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
         if (!project)
             return project.error();
         if (!project->next())
-            return invalid(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(d.departmentId));
+            return AppError::field(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(d.departmentId));
     }
     if (who.principal.scope != DataScope::All && (d.departmentId.isEmpty() || d.departmentId != who.principal.departmentId))
         return AppError::forbidden(QStringLiteral("you may only record documents for your own project"));
@@ -198,23 +190,23 @@ Result<QString> ArApService::settle(const QString &docId, const QString &flowId,
                                     const AuthSession &who, const QString &ip)
 {
     const QString settleDate = settleDateIn.isEmpty() ? today() : settleDateIn;
-    if (!isDate(settleDate))
-        return invalid(QStringLiteral("settleDate"), QStringLiteral("settleDate must be a date, YYYY-MM-DD"));
+    if (!BusinessDate::isValid(settleDate))
+        return AppError::field(QStringLiteral("settleDate"), QStringLiteral("settleDate must be a date, YYYY-MM-DD"));
     if (amountCents <= 0)
-        return invalid(QStringLiteral("settleAmountCents"), QStringLiteral("settleAmountCents must be a positive whole number of cents"));
+        return AppError::field(QStringLiteral("settleAmountCents"), QStringLiteral("settleAmountCents must be a positive whole number of cents"));
     auto doc = find(docId, who);
     if (!doc)
         return doc.error();
     auto flow = m_flows.find(flowId, who);
     if (!flow)
-        return flow.error().status == 404 ? invalid(QStringLiteral("flowId"), QStringLiteral("no cash flow with id %1").arg(flowId))
+        return flow.error().status == 404 ? AppError::field(QStringLiteral("flowId"), QStringLiteral("no cash flow with id %1").arg(flowId))
                                           : flow.error();
     const QString kind = doc->value(QStringLiteral("kind")).toString();
     if (flow->value(QStringLiteral("type")).toString() != (kind == QLatin1String("AR") ? QLatin1String("income") : QLatin1String("expense")))
-        return invalid(QStringLiteral("flowId"), kind == QLatin1String("AR") ? QStringLiteral("a receivable is settled by an income flow")
+        return AppError::field(QStringLiteral("flowId"), kind == QLatin1String("AR") ? QStringLiteral("a receivable is settled by an income flow")
                                                                             : QStringLiteral("a payable is settled by an expense flow"));
     if (flow->value(QStringLiteral("isReversal")).toBool() || flow->value(QStringLiteral("isReversed")).toBool())
-        return invalid(QStringLiteral("flowId"), QStringLiteral("a reversed flow cannot settle a document"));
+        return AppError::field(QStringLiteral("flowId"), QStringLiteral("a reversed flow cannot settle a document"));
 
     auto tx = Transaction::begin(m_db);
     if (!tx)
@@ -238,9 +230,9 @@ Result<QString> ArApService::settle(const QString &docId, const QString &flowId,
     if (status == QLatin1String("confirmed") || settled >= amount)
         return AppError::conflict(QStringLiteral("the document is already settled"));
     if (settled + amountCents > amount)
-        return invalid(QStringLiteral("settleAmountCents"), QStringLiteral("only %1 cents are still open on this document").arg(amount - settled));
+        return AppError::field(QStringLiteral("settleAmountCents"), QStringLiteral("only %1 cents are still open on this document").arg(amount - settled));
     if (flowUsed + amountCents > flow->value(QStringLiteral("amountCents")).toInteger())
-        return invalid(QStringLiteral("settleAmountCents"), QStringLiteral("the flow has only %1 cents left to settle with")
+        return AppError::field(QStringLiteral("settleAmountCents"), QStringLiteral("the flow has only %1 cents left to settle with")
                                                                .arg(flow->value(QStringLiteral("amountCents")).toInteger() - flowUsed));
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 now = Clock::nowMs();

@@ -8,10 +8,6 @@ namespace caiwu::AuditFilters {
 
 namespace {
 
-AppError invalid(const QString &path, const QString &message)
-{
-    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
-}
 
 struct Parameter {
     QString name;    // as reported: the camelCase name
@@ -35,14 +31,14 @@ Result<int> whole(const Parameter &p, int fallback, int min, int max)
     bool ok = false;
     const qlonglong n = p.value.toLongLong(&ok);
     if (!ok || n < min || n > max)
-        return invalid(p.name, QStringLiteral("%1 must be a whole number from %2 to %3").arg(p.name).arg(min).arg(max));
+        return AppError::field(p.name, QStringLiteral("%1 must be a whole number from %2 to %3").arg(p.name).arg(min).arg(max));
     return int(n);
 }
 
 Result<QString> text(const Parameter &p, int maxLength)
 {
     if (p.value.size() > maxLength)
-        return invalid(p.name, QStringLiteral("%1 is too long (at most %2 characters)").arg(p.name).arg(maxLength));
+        return AppError::field(p.name, QStringLiteral("%1 is too long (at most %2 characters)").arg(p.name).arg(maxLength));
     return p.value;
 }
 
@@ -52,7 +48,7 @@ Result<std::optional<qint64>> time(const Parameter &p, const QTimeZone &office, 
         return std::optional<qint64>();
     const auto at = instant(p.value, office, bound);
     if (!at)
-        return invalid(p.name, QStringLiteral("%1 must be epoch milliseconds, a date such as 2025-01-31, or a date-time such as "
+        return AppError::field(p.name, QStringLiteral("%1 must be epoch milliseconds, a date such as 2025-01-31, or a date-time such as "
                                               "2025-01-31T08:30:00 (optionally ending in Z or +08:00)")
                                    .arg(p.name));
     return at;
@@ -123,7 +119,7 @@ Result<AuditQuery> fromQuery(const QUrlQuery &query, const QTimeZone &office)
     if (!to)
         return to.error();
     if (*from && *to && **to < **from)
-        return invalid(QStringLiteral("endTime"), QStringLiteral("endTime is before startTime"));
+        return AppError::field(QStringLiteral("endTime"), QStringLiteral("endTime is before startTime"));
     q.from = *from;
     q.to = *to;
     auto limit = whole(parameter(query, QStringLiteral("limit"), {}), 100, 1, 1000);

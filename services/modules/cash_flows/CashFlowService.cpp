@@ -2,6 +2,7 @@
 
 #include "Ledger.h"
 #include "auth/AuthSession.h"
+#include "core/BusinessDate.h"
 #include "core/Clock.h"
 #include "modules/audit/AuditTrail.h"
 #include "storage/Database.h"
@@ -74,16 +75,7 @@ QJsonObject flowJson(const QSqlQuery &q)
                        {QStringLiteral("currency"), q.value(23).toString()}};
 }
 
-bool isDate(const QString &text)
-{
-    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
-    return shape.match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid();
-}
 
-AppError invalid(const QString &path, const QString &message)
-{
-    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
-}
 
 } // namespace
 
@@ -116,8 +108,8 @@ static Result<int> nextNumber(const QSqlDatabase &db, const QString &date)
 
 Result<QString> CashFlowService::nextVoucherNo(const QString &date)
 {
-    if (!isDate(date))
-        return invalid(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
+    if (!BusinessDate::isValid(date))
+        return AppError::field(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
     auto db = m_db.connection();
     if (!db)
         return db.error();
@@ -131,7 +123,7 @@ Result<void> CashFlowService::checkVouchers(const QStringList &urls) const
 {
     for (qsizetype i = 0; i < urls.size(); ++i)
         if (!m_voucherExists(urls[i]))
-            return invalid(QStringLiteral("voucherUrls[%1]").arg(i),
+            return AppError::field(QStringLiteral("voucherUrls[%1]").arg(i),
                            QStringLiteral("voucherUrls[%1] does not name an uploaded voucher; upload it first").arg(i));
     return {};
 }
@@ -145,9 +137,9 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
     if (!account)
         return account.error();
     if (!account->next())
-        return invalid(QStringLiteral("accountId"), QStringLiteral("no account with id %1").arg(f.accountId));
+        return AppError::field(QStringLiteral("accountId"), QStringLiteral("no account with id %1").arg(f.accountId));
     if (account->value(0).toInt() != 1 && reversalOf.isEmpty())
-        return invalid(QStringLiteral("accountId"), QStringLiteral("the account is not active"));
+        return AppError::field(QStringLiteral("accountId"), QStringLiteral("the account is not active"));
     account->finish();
     if (!f.categoryId.isEmpty()) {
         auto category = Sql::run(db, QStringLiteral("SELECT kind FROM categories WHERE id = ?"), {f.categoryId},
@@ -155,9 +147,9 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         if (!category)
             return category.error();
         if (!category->next())
-            return invalid(QStringLiteral("categoryId"), QStringLiteral("no category with id %1").arg(f.categoryId));
+            return AppError::field(QStringLiteral("categoryId"), QStringLiteral("no category with id %1").arg(f.categoryId));
         if (category->value(0).toString() != f.type && reversalOf.isEmpty())
-            return invalid(QStringLiteral("categoryId"), QStringLiteral("the category is for %1, not %2")
+            return AppError::field(QStringLiteral("categoryId"), QStringLiteral("the category is for %1, not %2")
                                                              .arg(category->value(0).toString(), f.type));
     }
     if (!f.siteId.isEmpty()) {
@@ -166,7 +158,7 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         if (!site)
             return site.error();
         if (!site->next())
-            return invalid(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(f.siteId));
+            return AppError::field(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(f.siteId));
         if (f.departmentId.isEmpty())
             f.departmentId = site->value(0).toString(); // a site belongs to one project
     }
@@ -178,7 +170,7 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         if (!department)
             return department.error();
         if (!department->next())
-            return invalid(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(f.departmentId));
+            return AppError::field(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(f.departmentId));
     }
     if (f.voucherNo.isEmpty()) {
         auto n = nextNumber(db, f.bizDate);
@@ -226,19 +218,19 @@ Result<CashFlowService::Created> CashFlowService::create(const NewCashFlow &flow
 Result<CashFlowService::Created> CashFlowService::record(const QSqlDatabase &db, const NewCashFlow &f, const AuthSession &who,
                                                          const QString &ip)
 {
-    if (!isDate(f.bizDate))
-        return invalid(QStringLiteral("bizDate"), QStringLiteral("bizDate must be a date, YYYY-MM-DD"));
+    if (!BusinessDate::isValid(f.bizDate))
+        return AppError::field(QStringLiteral("bizDate"), QStringLiteral("bizDate must be a date, YYYY-MM-DD"));
     if (f.type != QLatin1String("income") && f.type != QLatin1String("expense"))
-        return invalid(QStringLiteral("type"), QStringLiteral("type must be income or expense"));
+        return AppError::field(QStringLiteral("type"), QStringLiteral("type must be income or expense"));
     if (f.amountCents <= 0)
-        return invalid(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
+        return AppError::field(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
     if (!f.ownerScope.isEmpty() && f.ownerScope != QLatin1String("hq") && f.ownerScope != QLatin1String("department"))
-        return invalid(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
+        return AppError::field(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
     static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
     if (!f.voucherNo.isEmpty() && !voucherShape.match(f.voucherNo).hasMatch())
-        return invalid(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
+        return AppError::field(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
     if (f.voucherUrls.isEmpty())
-        return invalid(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
+        return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
     if (auto ok = checkVouchers(f.voucherUrls); !ok)
         return ok.error();
 
@@ -342,9 +334,9 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
                                                           const std::optional<QString> &date, const AuthSession &who,
                                                           const QString &ip)
 {
-    const QString day = date.value_or(QDateTime::currentDateTime().toTimeZone(QTimeZone(m_timeZone.toLatin1())).date().toString(Qt::ISODate));
-    if (!isDate(day))
-        return invalid(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
+    const QString day = date.value_or(BusinessDate::today(m_timeZone));
+    if (!BusinessDate::isValid(day))
+        return AppError::field(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
     auto original = find(flowId, who); // within the caller's scope, or 404
     if (!original)
         return original.error();
@@ -403,7 +395,7 @@ Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStri
                                               const QString &ip)
 {
     if (urls.isEmpty())
-        return invalid(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
+        return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
     if (auto ok = checkVouchers(urls); !ok)
         return ok.error();
     auto original = find(flowId, who);

@@ -46,19 +46,15 @@ QJsonObject toJson(const BatchOutcome &outcome)
     return body;
 }
 
-AppError invalid(const QString &path, const QString &message)
-{
-    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
-}
 
 // body[name]: an array of 1 to MaxBatch elements.
 Result<QJsonArray> batchOf(const QJsonObject &body, const QString &name)
 {
     const QJsonValue v = body.value(name);
     if (!v.isArray() || v.toArray().isEmpty())
-        return invalid(name, QStringLiteral("%1 must be a non-empty array").arg(name));
+        return AppError::field(name, QStringLiteral("%1 must be a non-empty array").arg(name));
     if (v.toArray().size() > MaxBatch)
-        return invalid(name, QStringLiteral("%1 holds at most %2 entries").arg(name).arg(MaxBatch));
+        return AppError::field(name, QStringLiteral("%1 holds at most %2 entries").arg(name).arg(MaxBatch));
     return v.toArray();
 }
 
@@ -71,7 +67,7 @@ Result<QList<AllowListItem>> itemsFrom(const QJsonObject &body)
     for (qsizetype i = 0; i < ips->size(); ++i) {
         const QString at = QStringLiteral("ips[%1]").arg(i);
         if (!ips->at(i).isObject())
-            return invalid(at, QStringLiteral("%1 must be an object {ip, description?}").arg(at));
+            return AppError::field(at, QStringLiteral("%1 must be an object {ip, description?}").arg(at));
         JsonFields in(ips->at(i).toObject());
         AllowListItem item;
         item.ip = in.requiredString(QStringLiteral("ip"), MaxAddressLength);
@@ -95,7 +91,7 @@ Result<QStringList> idsFrom(const QJsonObject &body)
     for (qsizetype i = 0; i < ids->size(); ++i) {
         const QString id = ids->at(i).toString();
         if (!ids->at(i).isString() || id.isEmpty() || id.size() > 64)
-            return invalid(QStringLiteral("ids[%1]").arg(i), QStringLiteral("ids[%1] must be an entry id").arg(i));
+            return AppError::field(QStringLiteral("ids[%1]").arg(i), QStringLiteral("ids[%1] must be an entry id").arg(i));
         list << id;
     }
     return list;

@@ -28,10 +28,6 @@ const QStringList FunctionRoles = {QStringLiteral("director"), QStringLiteral("h
                                    QStringLiteral("admin"),    QStringLiteral("developer"), QStringLiteral("support"),
                                    QStringLiteral("member")};
 
-AppError invalid(const QString &path, const QString &message)
-{
-    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
-}
 
 Position positionFrom(const QSqlQuery &q)
 {
@@ -97,7 +93,7 @@ Result<void> checkGrants(const QJsonObject &matrix)
             for (qsizetype i = 0; i < actions.size(); ++i) {
                 const QString right = QStringLiteral("%1.%2.%3").arg(module.key(), sub.key(), actions[i].toString());
                 if (!PermissionCatalog::contains(right))
-                    return invalid(QStringLiteral("permissions.%1.%2[%3]").arg(module.key(), sub.key()).arg(i),
+                    return AppError::field(QStringLiteral("permissions.%1.%2[%3]").arg(module.key(), sub.key()).arg(i),
                                    QStringLiteral("%1 is not a permission Caiwu knows (see GET /api/permission-config)").arg(right));
             }
         }
@@ -115,17 +111,17 @@ Result<void> checkInput(const PositionInput &in, bool creating)
                                                           {"permissions", in.permissions.has_value()}};
         for (const auto &[name, given] : required)
             if (!given)
-                return invalid(QLatin1String(name), QStringLiteral("%1 is required").arg(QLatin1String(name)));
+                return AppError::field(QLatin1String(name), QStringLiteral("%1 is required").arg(QLatin1String(name)));
     }
     static const QRegularExpression codePattern(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
     if (in.code && !codePattern.match(*in.code).hasMatch())
-        return invalid(QStringLiteral("code"), QStringLiteral("code must be 1 to 64 characters of letters, digits, '_' and '-'"));
+        return AppError::field(QStringLiteral("code"), QStringLiteral("code must be 1 to 64 characters of letters, digits, '_' and '-'"));
     if (in.name && in.name->trimmed().isEmpty())
-        return invalid(QStringLiteral("name"), QStringLiteral("name must not be empty"));
+        return AppError::field(QStringLiteral("name"), QStringLiteral("name must not be empty"));
     if (in.level && (*in.level < 1 || *in.level > 3))
-        return invalid(QStringLiteral("level"), QStringLiteral("level must be 1 (HQ), 2 (project) or 3 (team)"));
+        return AppError::field(QStringLiteral("level"), QStringLiteral("level must be 1 (HQ), 2 (project) or 3 (team)"));
     if (in.functionRole && !FunctionRoles.contains(*in.functionRole))
-        return invalid(QStringLiteral("functionRole"),
+        return AppError::field(QStringLiteral("functionRole"),
                        QStringLiteral("functionRole must be one of %1").arg(FunctionRoles.join(QStringLiteral(", "))));
     if (in.permissions)
         return checkGrants(*in.permissions);

@@ -1,6 +1,7 @@
 #include "TransferService.h"
 
 #include "auth/AuthSession.h"
+#include "core/BusinessDate.h"
 #include "core/Clock.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/Ledger.h"
@@ -53,22 +54,17 @@ QJsonObject transferJson(const QSqlQuery &q)
                        {QStringLiteral("toAccountCurrency"), q.value(16).toString()}};
 }
 
-AppError invalid(const QString &path, const QString &message)
-{
-    return AppError::validation(message, QJsonObject{{QStringLiteral("path"), path}});
-}
 
 } // namespace
 
 Result<QString> TransferService::create(const NewTransfer &t, const AuthSession &who, const QString &ip)
 {
-    static const QRegularExpression dateShape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
-    if (!dateShape.match(t.transferDate).hasMatch() || !QDate::fromString(t.transferDate, Qt::ISODate).isValid())
-        return invalid(QStringLiteral("transferDate"), QStringLiteral("transferDate must be a date, YYYY-MM-DD"));
+    if (!BusinessDate::isValid(t.transferDate))
+        return AppError::field(QStringLiteral("transferDate"), QStringLiteral("transferDate must be a date, YYYY-MM-DD"));
     if (t.fromAccountId == t.toAccountId)
-        return invalid(QStringLiteral("toAccountId"), QStringLiteral("a transfer needs two different accounts"));
+        return AppError::field(QStringLiteral("toAccountId"), QStringLiteral("a transfer needs two different accounts"));
     if (t.fromAmountCents <= 0 || t.toAmountCents <= 0)
-        return invalid(QStringLiteral("fromAmountCents"), QStringLiteral("both amounts must be positive whole numbers of cents"));
+        return AppError::field(QStringLiteral("fromAmountCents"), QStringLiteral("both amounts must be positive whole numbers of cents"));
 
     auto db = m_db.connection();
     if (!db)
@@ -83,24 +79,24 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
     QString fromCurrency, toCurrency;
     while (accounts->next()) {
         if (accounts->value(2).toInt() != 1)
-            return invalid(accounts->value(0).toString() == t.fromAccountId ? QStringLiteral("fromAccountId") : QStringLiteral("toAccountId"),
+            return AppError::field(accounts->value(0).toString() == t.fromAccountId ? QStringLiteral("fromAccountId") : QStringLiteral("toAccountId"),
                            QStringLiteral("the account is not active"));
         (accounts->value(0).toString() == t.fromAccountId ? fromCurrency : toCurrency) = accounts->value(1).toString();
     }
     accounts->finish();
     if (fromCurrency.isEmpty())
-        return invalid(QStringLiteral("fromAccountId"), QStringLiteral("no account with id %1").arg(t.fromAccountId));
+        return AppError::field(QStringLiteral("fromAccountId"), QStringLiteral("no account with id %1").arg(t.fromAccountId));
     if (toCurrency.isEmpty())
-        return invalid(QStringLiteral("toAccountId"), QStringLiteral("no account with id %1").arg(t.toAccountId));
+        return AppError::field(QStringLiteral("toAccountId"), QStringLiteral("no account with id %1").arg(t.toAccountId));
     if (fromCurrency == toCurrency && t.fromAmountCents != t.toAmountCents)
-        return invalid(QStringLiteral("toAmountCents"), QStringLiteral("both accounts are in %1: the amounts must be equal").arg(fromCurrency));
+        return AppError::field(QStringLiteral("toAmountCents"), QStringLiteral("both accounts are in %1: the amounts must be equal").arg(fromCurrency));
     if (t.exchangeRate) {
         if (!(*t.exchangeRate > 0) || !std::isfinite(*t.exchangeRate))
-            return invalid(QStringLiteral("exchangeRate"), QStringLiteral("exchangeRate must be a positive number"));
+            return AppError::field(QStringLiteral("exchangeRate"), QStringLiteral("exchangeRate must be a positive number"));
         // The rate is what the bank applied; the booked amounts may differ from it by rounding only.
         const double expected = double(t.fromAmountCents) * *t.exchangeRate;
         if (std::fabs(expected - double(t.toAmountCents)) > 1.0 + expected * 1e-9)
-            return invalid(QStringLiteral("toAmountCents"),
+            return AppError::field(QStringLiteral("toAmountCents"),
                            QStringLiteral("toAmountCents %1 does not match fromAmountCents × exchangeRate (%2)")
                                .arg(t.toAmountCents).arg(std::llround(expected)));
     }
