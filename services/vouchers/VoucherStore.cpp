@@ -204,12 +204,18 @@ Result<QList<QString>> VoucherStore::sweepOrphans(const std::function<bool(const
         const QDir dir(root.filePath(fanOut));
         const QFileInfoList files = dir.entryInfoList(QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDir::Name);
         for (const QFileInfo &file : files) {
-            if (nowMs - file.lastModified().toMSecsSinceEpoch() <= olderThanMs)
+            auto isOld = [&](const QFileInfo &info) {
+                return nowMs - info.lastModified().toMSecsSinceEpoch() > olderThanMs;
+            };
+            if (!isOld(file))
                 continue;
             const QString name = file.fileName();
             const bool partial = name.startsWith(PartialPrefix);
             // Only files this store made are ever deleted: a key in its own fan-out folder.
             if (!partial && (!isValidKey(name) || !name.startsWith(fanOut) || isReferenced(name)))
+                continue;
+            // Looked at again after the (slow) reference check: a re-upload meanwhile touched it.
+            if (!isOld(QFileInfo(file.filePath())))
                 continue;
             if (::unlink(QFile::encodeName(file.filePath()).constData()) != 0 && errno != ENOENT)
                 return AppError::internal(QStringLiteral("cannot delete the unreferenced voucher file %1: %2 "

@@ -470,6 +470,25 @@ private Q_SLOTS:
         QVERIFY(!asked.contains(freshOrphan));
     }
 
+    // The reference lookup can take a while; an upload of the same file meanwhile wins.
+    void aVoucherUploadedAgainDuringTheSweepIsKept()
+    {
+        VoucherStore store = freshStore();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QString key = store.store(Png)->key;
+        QVERIFY(setModifiedMs(store.folder() + QLatin1Char('/') + key.left(2) + QLatin1Char('/') + key, now - 48 * HourMs));
+
+        auto swept = store.sweepOrphans(
+            [&](const QString &) {
+                [&] { QVERIFY(store.store(Png).ok()); }();
+                return false;
+            },
+            24 * HourMs, now);
+        QVERIFY(swept.ok());
+        QVERIFY(swept->isEmpty());
+        QVERIFY(store.exists(key));
+    }
+
     void sweepOfAStoreNeverWrittenToFindsNothing()
     {
         VoucherStore store = freshStore();
