@@ -1,6 +1,7 @@
 #include "SystemdCredsSecretStore.h"
 
 #include "SecretStoreErrors.h"
+#include "core/FileSync.h"
 #include "core/Log.h"
 
 #include <QDir>
@@ -67,17 +68,6 @@ Result<QByteArray> runCreds(const QStringList &arguments, const QByteArray &inpu
 AppError failedTo(const QString &what, const AppError &reason)
 {
     return secretStoreUnavailable(QStringLiteral("cannot %1: %2; %3").arg(what, reason.message, fixHint()));
-}
-
-// A rename is only durable once the folder that holds the name is flushed too.
-bool fsyncPath(const QString &path, int flags)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), flags | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
 }
 
 } // namespace
@@ -174,13 +164,13 @@ Result<void> SystemdCredsSecretStore::write(const QString &name, const QByteArra
     if (::chmod(tempName.constData(), 0600) != 0)
         return fail(QStringLiteral("cannot store the secret %1: cannot make %2 owner-only: %3")
                         .arg(name, temp, QString::fromLocal8Bit(strerror(errno))));
-    if (!fsyncPath(temp, O_RDONLY))
+    if (!FileSync::flushFile(temp))
         return fail(QStringLiteral("cannot store the secret %1: cannot flush %2 to disk: %3")
                         .arg(name, temp, QString::fromLocal8Bit(strerror(errno))));
     if (::rename(tempName.constData(), QFile::encodeName(target).constData()) != 0)
         return fail(QStringLiteral("cannot store the secret %1: cannot rename %2 to %3: %4")
                         .arg(name, temp, target, QString::fromLocal8Bit(strerror(errno))));
-    fsyncPath(m_dir, O_RDONLY | O_DIRECTORY);
+    FileSync::flushFolder(m_dir);
 
     markChangedHere(name);
     qCInfo(lcSecrets) << "stored" << name << "as a systemd credential in" << target;
@@ -195,7 +185,7 @@ Result<void> SystemdCredsSecretStore::remove(const QString &name)
     if (::unlink(QFile::encodeName(target).constData()) != 0 && errno != ENOENT)
         return secretStoreUnavailable(QStringLiteral("cannot remove the secret %1: cannot delete %2: %3")
                                           .arg(name, target, QString::fromLocal8Bit(strerror(errno))));
-    fsyncPath(m_dir, O_RDONLY | O_DIRECTORY);
+    FileSync::flushFolder(m_dir);
     // systemd's copy in $CREDENTIALS_DIRECTORY is read-only; it is gone after the next restart.
     markChangedHere(name);
     qCInfo(lcSecrets) << "removed" << name << "from" << m_dir;

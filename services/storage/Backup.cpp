@@ -2,6 +2,7 @@
 
 #include "Database.h"
 #include "core/Clock.h"
+#include "core/FileSync.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -25,16 +26,6 @@ struct RawDb {
     ~RawDb() { sqlite3_close_v2(db); }
     QString error() const { return QString::fromUtf8(sqlite3_errmsg(db)); }
 };
-
-bool fsyncPath(const QString &path, bool directory = false)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0)
-        return false;
-    const bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
-}
 
 // Holds a read transaction on `db` (unless the caller already has one) until destroyed.
 struct Snapshot {
@@ -168,11 +159,11 @@ Result<BackupFileInfo> create(Database &db, const QString &targetFile, const Pro
         sqlite3_exec(dest.db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
     }
     // rename(2) replaces an existing file atomically; QFile::rename would refuse.
-    if (!fsyncPath(temp) || ::rename(QFile::encodeName(temp).constData(), QFile::encodeName(target).constData()) != 0) {
+    if (!FileSync::flushFile(temp) || ::rename(QFile::encodeName(temp).constData(), QFile::encodeName(target).constData()) != 0) {
         QFile::remove(temp);
         return AppError::internal(QStringLiteral("cannot write %1").arg(target));
     }
-    fsyncPath(QFileInfo(target).absolutePath(), true);
+    FileSync::flushFolder(QFileInfo(target).absolutePath());
     QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner);
     return BackupFileInfo{target, QFileInfo(target).size(), appliedVersion(Database::handle(*conn))};
 }
