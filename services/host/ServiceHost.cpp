@@ -6,11 +6,20 @@
 #include "modules/Modules.h"
 #include "modules/auth/Administrators.h"
 #include "modules/auth/Lockouts.h"
+#include "modules/vouchers/VoucherLinks.h"
+
+#include <QDateTime>
 
 #include <QHostInfo>
 #include <QSqlQuery>
 
 namespace caiwu {
+
+namespace {
+// An upload no record references is kept this long (the clerk may still be filling in the form).
+constexpr qint64 VoucherGraceMs = 24LL * 3600 * 1000;
+constexpr int VoucherSweepIntervalMs = 3600 * 1000;
+} // namespace
 
 QString stateName(ServiceHost::State state)
 {
@@ -37,6 +46,7 @@ ServiceHost::ServiceHost(Config config, QObject *parent)
                                       m_config.integer(QStringLiteral("auth.lockout_minutes")) * 60 * 1000,
                                       int(m_config.integer(QStringLiteral("auth.ip_failure_limit")))}))
     , m_audit(std::make_unique<AuditTrail>(*m_database))
+    , m_vouchers(std::make_unique<VoucherStore>(m_paths.vouchers(), m_config.integer(QStringLiteral("vouchers.max_bytes"))))
 {
     m_health = std::make_unique<HealthMonitor>(HealthMonitor::Targets{
         m_database.get(), m_paths.root(), m_paths.vouchers(), m_paths.database(), [this] { return mailFigures(); }});
@@ -50,6 +60,26 @@ ServiceHost::ServiceHost(Config config, QObject *parent)
         if (m_ipGate)
             (void)m_ipGate->reload();
     });
+    m_voucherSweep.setInterval(VoucherSweepIntervalMs);
+    connect(&m_voucherSweep, &QTimer::timeout, this, [this] {
+        if (auto swept = sweepVouchers(); !swept)
+            qCWarning(lcHost).noquote() << "voucher sweep:" << swept.error().message;
+        else if (!swept->isEmpty())
+            qCInfo(lcHost).noquote() << "removed" << swept->size() << "voucher files no record references";
+    });
+}
+
+Result<QList<QString>> ServiceHost::sweepVouchers()
+{
+    auto db = m_database->connection();
+    if (!db)
+        return db.error();
+    return m_vouchers->sweepOrphans(
+        [&db](const QString &key) {
+            auto referenced = VoucherLinks::isReferenced(*db, key);
+            return !referenced || *referenced; // when in doubt, keep the file
+        },
+        VoucherGraceMs, QDateTime::currentMSecsSinceEpoch());
 }
 
 ServiceHost::~ServiceHost()
@@ -187,9 +217,14 @@ Result<void> ServiceHost::prepareAccess()
     }
     m_ipGate = std::make_unique<IpGate>(*m_database, proxies);
     m_gate = std::make_unique<AccessGate>(*m_ipGate, *m_sessions, m_jwtKey);
+    VoucherStore *vouchers = m_vouchers.get();
     m_context = std::make_unique<ModuleContext>(ModuleContext{
         m_config, *m_database, *m_sessions, *m_throttle, *m_ipGate, *m_gate, *m_audit, m_jwtKey,
-        [this] { return m_mailClient.get(); }, [this] { return mailBranding(); }});
+        [this] { return m_mailClient.get(); }, [this] { return mailBranding(); }, vouchers,
+        [vouchers](const QString &url) {
+            auto key = VoucherStore::keyFromUrl(url);
+            return key && vouchers->exists(*key);
+        }});
     return {};
 }
 
@@ -262,6 +297,7 @@ Result<void> ServiceHost::start()
     m_health->start();
     m_logFlush.start();
     m_allowListRefresh.start();
+    m_voucherSweep.start();
 
     ApiServerOptions options;
     options.address = QHostAddress(m_config.string(QStringLiteral("api.listen")));
@@ -310,6 +346,7 @@ void ServiceHost::stop(int graceMs)
     m_health->stop();
     m_logFlush.stop();
     m_allowListRefresh.stop();
+    m_voucherSweep.stop();
     // A server that stops folds the WAL back into the main file, so the folder holds one
     // consistent file. A command-line run that only read must not: the checkpoint takes
     // the write lock from a server that is still running.

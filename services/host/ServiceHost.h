@@ -20,6 +20,7 @@
 #include "secrets/SecretStore.h"
 #include "storage/Database.h"
 #include "storage/Migrator.h"
+#include "vouchers/VoucherStore.h"
 
 #include <QLockFile>
 #include <QObject>
@@ -56,6 +57,9 @@ public:
     SessionStore &sessions() { return *m_sessions; }
     LoginThrottle &loginThrottle() { return *m_throttle; }
     AuditTrail &audit() { return *m_audit; }
+    VoucherStore &vouchers() { return *m_vouchers; }
+    // Deletes voucher files no record references, uploaded longer ago than the grace period.
+    Result<QList<QString>> sweepVouchers();
 
     // The first administrator (caiwu admin create, the first-run wizard): an active HQ employee
     // holding a position with every permission. Brings the schema up to date first. Returns the
@@ -132,7 +136,9 @@ private:
     std::unique_ptr<IpGate> m_ipGate;
     std::unique_ptr<AccessGate> m_gate;
     std::unique_ptr<ModuleContext> m_context;
+    std::unique_ptr<VoucherStore> m_vouchers;
     QTimer m_allowListRefresh;
+    QTimer m_voucherSweep;
     bool m_served = false;
     State m_apiState = State::Stopped;
     QString m_apiDetail;

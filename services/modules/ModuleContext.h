@@ -14,6 +14,7 @@ class IpGate;
 class LoginThrottle;
 class MailClient;
 class SessionStore;
+class VoucherStore;
 
 // What a module's routes and services may use, built by the service host. Everything lives
 // as long as the host; the mail client may be absent (null) while the mail part is stopped.
@@ -28,6 +29,7 @@ struct ModuleContext {
     QByteArray jwtKey;
     std::function<MailClient *()> mailClient;
     std::function<MailBranding()> branding;
+    VoucherStore *vouchers = nullptr;
     // Whether a voucher URL (as records store it) names a stored voucher file.
     std::function<bool(const QString &url)> voucherExists;
 };

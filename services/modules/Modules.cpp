@@ -1,10 +1,14 @@
 #include "Modules.h"
 
+#include "ar_ap/ArApRoutes.h"
 #include "audit/AuditRoutes.h"
 #include "auth/AuthRoutes.h"
+#include "cash_flows/CashFlowRoutes.h"
 #include "ip_whitelist/IpWhitelistRoutes.h"
 #include "positions/PositionRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
+#include "transfers/TransferRoutes.h"
+#include "vouchers/VoucherRoutes.h"
 
 namespace caiwu {
 
@@ -15,6 +19,10 @@ void installModules(Router &router, ModuleContext &context)
     installPositionRoutes(router, context);
     installIpWhitelistRoutes(router, context);
     installAuditRoutes(router, context);
+    installVoucherRoutes(router, context);
+    installCashFlowRoutes(router, context);
+    installTransferRoutes(router, context);
+    installArApRoutes(router, context);
 }
 
 } // namespace caiwu

@@ -5,6 +5,7 @@
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
 #include "modules/audit/AuditTrail.h"
+#include "modules/vouchers/VoucherLinks.h"
 #include "storage/Database.h"
 #include "storage/Sql.h"
 #include "storage/Transaction.h"
@@ -194,6 +195,8 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
             return AppError::duplicate(QStringLiteral("voucher number %1 is already used").arg(f.voucherNo));
         return q.error();
     }
+    if (auto linked = VoucherLinks::replace(db, QStringLiteral("cash_flow"), id, f.voucherUrls); !linked)
+        return linked.error();
     auto posted = Ledger::post(db, {f.accountId, id, f.bizDate,
                                     f.type == QLatin1String("income") ? Ledger::Kind::Income : Ledger::Kind::Expense,
                                     f.amountCents, now});
@@ -412,6 +415,8 @@ Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStri
                       {json, flowId}, QStringLiteral("replace the vouchers"));
     if (!q)
         return q.error();
+    if (auto linked = VoucherLinks::replace(*db, QStringLiteral("cash_flow"), flowId, urls); !linked)
+        return linked.error();
     if (auto ok = m_audit.record({who.userId, QStringLiteral("update"), QStringLiteral("cash_flow"), flowId,
                                   QJsonObject{{QStringLiteral("from"), original->value(QStringLiteral("voucherUrls"))},
                                               {QStringLiteral("to"), QJsonArray::fromStringList(urls)}},

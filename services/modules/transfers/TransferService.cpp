@@ -5,6 +5,7 @@
 #include "core/Clock.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/Ledger.h"
+#include "modules/vouchers/VoucherLinks.h"
 #include "storage/Database.h"
 #include "storage/Sql.h"
 #include "storage/Transaction.h"
@@ -114,6 +115,8 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
                       QStringLiteral("record the transfer"));
     if (!q)
         return q.error();
+    if (auto linked = VoucherLinks::replace(*db, QStringLiteral("account_transfer"), id, t.voucherUrls); !linked)
+        return linked.error();
     if (auto out = Ledger::post(*db, {t.fromAccountId, id, t.transferDate, Ledger::Kind::TransferOut, t.fromAmountCents, now}); !out)
         return out.error();
     if (auto in = Ledger::post(*db, {t.toAccountId, id, t.transferDate, Ledger::Kind::TransferIn, t.toAmountCents, now}); !in)
