@@ -1,5 +1,6 @@
 #include "AuthRoutes.h"
 
+#include "AccountLinkService.h"
 #include "AuthService.h"
 #include "Lockouts.h"
 #include "auth/AccessGate.h"
@@ -86,6 +87,7 @@ QString tokenParam(const HttpRequest &request)
 void installAuthRoutes(Router &router, ModuleContext &context)
 {
     auto auth = std::make_shared<AuthService>(context);
+    auto links = std::make_shared<AccountLinkService>(context, *auth);
     ModuleContext *ctx = &context;
 
     router.add({"POST", QStringLiteral("/api/auth/login"), QStringLiteral("Log in with email, password and (on a new device) a TOTP code"),
@@ -132,8 +134,8 @@ void installAuthRoutes(Router &router, ModuleContext &context)
 
     // ---- activation ----
     router.add({"GET", QStringLiteral("/api/auth/activate/verify"), QStringLiteral("Check an activation link"), Tag, Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
-                   auto email = auth->verifyActivation(tokenParam(request));
+               [links](HttpRequest &request) -> Result<HttpResponse> {
+                   auto email = links->verifyActivation(tokenParam(request));
                    if (!email)
                        return email.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("email"), *email}, {QStringLiteral("valid"), true}});
@@ -160,7 +162,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
 
     router.add({"POST", QStringLiteral("/api/auth/activate"), QStringLiteral("Set the password, bind TOTP and log in"), Tag,
                 Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    auto body = Json::parseObject(request.body);
                    if (!body)
                        return body.error();
@@ -171,7 +173,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
                    const QString code = in.optionalString(QStringLiteral("totpCode"), 16).value_or(QString());
                    if (!in.ok())
                        return in.error();
-                   auto outcome = auth->activate(token, password, secret, code, clientOf(request));
+                   auto outcome = links->activate(token, password, secret, code, clientOf(request));
                    if (!outcome)
                        return outcome.error();
                    return loginAnswer(outcome, QStringLiteral("账号已激活，请登录"));
@@ -180,8 +182,8 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     // ---- password reset ----
     router.add({"GET", QStringLiteral("/api/auth/reset-password/verify"), QStringLiteral("Check a password-reset link"), Tag,
                 Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
-                   auto email = auth->verifyPasswordReset(tokenParam(request));
+               [links](HttpRequest &request) -> Result<HttpResponse> {
+                   auto email = links->verifyPasswordReset(tokenParam(request));
                    if (!email)
                        return email.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("email"), *email}, {QStringLiteral("valid"), true}});
@@ -189,7 +191,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
 
     router.add({"POST", QStringLiteral("/api/auth/reset-password"), QStringLiteral("Set a new password from an emailed link"), Tag,
                 Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    auto body = Json::parseObject(request.body);
                    if (!body)
                        return body.error();
@@ -198,7 +200,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
                    const QString password = in.requiredString(QStringLiteral("password"), 1024, JsonFields::Trim::No);
                    if (!in.ok())
                        return in.error();
-                   auto outcome = auth->resetPassword(token, password, clientOf(request));
+                   auto outcome = links->resetPassword(token, password, clientOf(request));
                    if (!outcome)
                        return outcome.error();
                    return loginAnswer(outcome, QStringLiteral("密码已重置，请使用新密码和Google验证码登录"));
@@ -206,8 +208,8 @@ void installAuthRoutes(Router &router, ModuleContext &context)
 
     router.add({"POST", QStringLiteral("/api/auth/request-my-reset-link"), QStringLiteral("Email me a password-reset link"), Tag,
                 Access::Authenticated},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
-                   if (auto ok = auth->requestPasswordReset(request.session->userId, request.session->userId, clientOf(request)); !ok)
+               [links](HttpRequest &request) -> Result<HttpResponse> {
+                   if (auto ok = links->requestPasswordReset(request.session->userId, request.session->userId, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
                                                          {QStringLiteral("message"), QStringLiteral("重置链接已发送到您的邮箱")}});
@@ -216,22 +218,22 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     // ---- HR's actions on someone's account ----
     router.add({"POST", QStringLiteral("/api/employees/{id}/resend-activation"), QStringLiteral("Email a new activation link"),
                 Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    const QString id = request.params.value(QStringLiteral("id"));
-                   if (auto ok = auth->checkInScope(request.session->principal, id); !ok)
+                   if (auto ok = links->checkInScope(request.session->principal, id); !ok)
                        return ok.error();
-                   if (auto ok = auth->sendActivation(id, request.actor, clientOf(request)); !ok)
+                   if (auto ok = links->sendActivation(id, request.actor, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
                });
 
     router.add({"POST", QStringLiteral("/api/employees/{id}/reset-password"), QStringLiteral("Email the employee a password-reset link"),
                 Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    const QString id = request.params.value(QStringLiteral("id"));
-                   if (auto ok = auth->checkInScope(request.session->principal, id); !ok)
+                   if (auto ok = links->checkInScope(request.session->principal, id); !ok)
                        return ok.error();
-                   if (auto ok = auth->requestPasswordReset(id, request.actor, clientOf(request)); !ok)
+                   if (auto ok = links->requestPasswordReset(id, request.actor, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true},
                                                          {QStringLiteral("message"), QStringLiteral("重置链接已发送到员工邮箱")}});
@@ -239,11 +241,11 @@ void installAuthRoutes(Router &router, ModuleContext &context)
 
     router.add({"POST", QStringLiteral("/api/employees/{id}/reset-totp"), QStringLiteral("Remove the employee's authenticator binding"),
                 Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    const QString id = request.params.value(QStringLiteral("id"));
-                   if (auto ok = auth->checkInScope(request.session->principal, id); !ok)
+                   if (auto ok = links->checkInScope(request.session->principal, id); !ok)
                        return ok.error();
-                   if (auto ok = auth->resetTotp(id, request.actor, clientOf(request)); !ok)
+                   if (auto ok = links->resetTotp(id, request.actor, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
                });
@@ -251,7 +253,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     // ---- TOTP reset: public, as the reference intended (a user without their phone cannot log in) ----
     router.add({"POST", QStringLiteral("/api/auth/mobile/request-totp-reset"), QStringLiteral("Email a TOTP-reset link"), Tag,
                 Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    auto body = Json::parseObject(request.body);
                    if (!body)
                        return body.error();
@@ -259,22 +261,22 @@ void installAuthRoutes(Router &router, ModuleContext &context)
                    const QString email = in.requiredString(QStringLiteral("email"), 320);
                    if (!in.ok())
                        return in.error();
-                   if (auto ok = auth->requestTotpReset(email, clientOf(request)); !ok)
+                   if (auto ok = links->requestTotpReset(email, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("success")}});
                });
 
     router.add({"GET", QStringLiteral("/api/auth/mobile/reset-totp/verify"), QStringLiteral("Check a TOTP-reset link"), Tag,
                 Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
-                   if (auto ok = auth->verifyTotpReset(tokenParam(request)); !ok)
+               [links](HttpRequest &request) -> Result<HttpResponse> {
+                   if (auto ok = links->verifyTotpReset(tokenParam(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("valid"), true}});
                });
 
     router.add({"POST", QStringLiteral("/api/auth/mobile/reset-totp/confirm"), QStringLiteral("Remove the authenticator binding"),
                 Tag, Access::Public},
-               [auth](HttpRequest &request) -> Result<HttpResponse> {
+               [links](HttpRequest &request) -> Result<HttpResponse> {
                    auto body = Json::parseObject(request.body);
                    if (!body)
                        return body.error();
@@ -282,7 +284,7 @@ void installAuthRoutes(Router &router, ModuleContext &context)
                    const QString token = in.requiredString(QStringLiteral("token"), 128);
                    if (!in.ok())
                        return in.error();
-                   if (auto ok = auth->confirmTotpReset(token, clientOf(request)); !ok)
+                   if (auto ok = links->confirmTotpReset(token, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
                });
