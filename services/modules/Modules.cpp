@@ -4,6 +4,7 @@
 #include "audit/AuditRoutes.h"
 #include "auth/AuthRoutes.h"
 #include "cash_flows/CashFlowRoutes.h"
+#include "import/ImportRoutes.h"
 #include "ip_whitelist/IpWhitelistRoutes.h"
 #include "positions/PositionRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
@@ -23,6 +24,7 @@ void installModules(Router &router, ModuleContext &context)
     installCashFlowRoutes(router, context);
     installTransferRoutes(router, context);
     installArApRoutes(router, context);
+    installImportRoutes(router, context);
 }
 
 } // namespace caiwu

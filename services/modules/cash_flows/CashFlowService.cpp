@@ -191,8 +191,11 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
          Sql::textOrNull(createdBy), now, reversalOf.isEmpty() ? 0 : 1, Sql::textOrNull(reversalOf)},
         QStringLiteral("record the cash flow"));
     if (!q) {
-        if (Sql::isUniqueViolation(q.error()))
-            return AppError::duplicate(QStringLiteral("voucher number %1 is already used").arg(f.voucherNo));
+        if (Sql::isUniqueViolation(q.error())) {
+            AppError taken = AppError::duplicate(QStringLiteral("voucher number %1 is already used").arg(f.voucherNo));
+            taken.details.insert(QStringLiteral("path"), QStringLiteral("voucherNo"));
+            return taken;
+        }
         return q.error();
     }
     if (auto linked = VoucherLinks::replace(db, QStringLiteral("cash_flow"), id, f.voucherUrls); !linked)
@@ -232,7 +235,7 @@ Result<CashFlowService::Created> CashFlowService::record(const QSqlDatabase &db,
     static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
     if (!f.voucherNo.isEmpty() && !voucherShape.match(f.voucherNo).hasMatch())
         return AppError::field(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
-    if (f.voucherUrls.isEmpty())
+    if (f.voucherUrls.isEmpty() && !f.voucherOptional)
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
     if (auto ok = checkVouchers(f.voucherUrls); !ok)
         return ok.error();

@@ -31,6 +31,7 @@ struct NewCashFlow {
     QString memo;
     QString voucherNo;      // empty: the next JZYYYYMMDD-NNN
     QStringList voucherUrls;
+    bool voucherOptional = false; // rows imported from a spreadsheet come without receipts
 };
 
 struct CashFlowQuery {
