@@ -7,6 +7,7 @@
 #include "import/ImportRoutes.h"
 #include "ip_whitelist/IpWhitelistRoutes.h"
 #include "positions/PositionRoutes.h"
+#include "reports/ReportRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 #include "transfers/TransferRoutes.h"
 #include "vouchers/VoucherRoutes.h"
@@ -25,6 +26,7 @@ void installModules(Router &router, ModuleContext &context)
     installTransferRoutes(router, context);
     installArApRoutes(router, context);
     installImportRoutes(router, context);
+    installReportRoutes(router, context);
 }
 
 } // namespace caiwu
