@@ -5,11 +5,20 @@
 
 namespace caiwu {
 
+namespace {
+std::recursive_mutex &writers()
+{
+    static std::recursive_mutex mutex;
+    return mutex;
+}
+} // namespace
+
 Result<Transaction> Transaction::begin(QSqlDatabase db)
 {
+    std::unique_lock lock(writers());
     if (auto q = Sql::run(db, QStringLiteral("BEGIN IMMEDIATE"), {}, QStringLiteral("start a transaction")); !q)
         return q.error();
-    return Transaction(std::move(db));
+    return Transaction(std::move(db), std::move(lock));
 }
 
 Result<Transaction> Transaction::begin(Database &database)
@@ -22,6 +31,7 @@ Result<Transaction> Transaction::begin(Database &database)
 
 Transaction::Transaction(Transaction &&other) noexcept
     : m_db(std::move(other.m_db))
+    , m_lock(std::move(other.m_lock))
     , m_open(other.m_open)
 {
     other.m_open = false;
@@ -39,6 +49,7 @@ Result<void> Transaction::commit()
     if (!q)
         return q.error(); // still open: the destructor rolls back
     m_open = false;
+    m_lock = {};
     return {};
 }
 

@@ -141,9 +141,12 @@ Result<QJsonObject> FinanceReports::dashboard(const QString &departmentId)
     const QString recentFilter = projectFilter(QStringLiteral("f.department_id"), departmentId, recentValues);
     auto recent = Sql::run(*db, QStringLiteral(
         "SELECT f.id, f.voucher_no, f.biz_date, f.type, f.amount_cents, f.account_id, a.name, a.currency, c.name, f.counterparty, "
-        "f.memo, f.is_reversal, f.is_reversed FROM cash_flows f JOIN accounts a ON a.id = f.account_id "
-        "LEFT JOIN categories c ON c.id = f.category_id WHERE 1 = 1%1 "
-        "ORDER BY f.biz_date DESC, f.created_at DESC, f.id DESC LIMIT 10").arg(recentFilter),
+        "f.memo, f.is_reversal, f.is_reversed "
+        // The ten newest first, by the date index; joining before limiting made the planner
+        // start from the accounts and sort every flow.
+        "FROM (SELECT * FROM cash_flows f WHERE 1 = 1%1 ORDER BY f.biz_date DESC, f.created_at DESC, f.id DESC LIMIT 10) f "
+        "JOIN accounts a ON a.id = f.account_id LEFT JOIN categories c ON c.id = f.category_id "
+        "ORDER BY f.biz_date DESC, f.created_at DESC, f.id DESC").arg(recentFilter),
         recentValues, QStringLiteral("read the recent flows"));
     if (!recent)
         return recent.error();
