@@ -1,6 +1,7 @@
 #include "Transaction.h"
 
 #include "Database.h"
+#include "GroupCommit.h"
 #include "Sql.h"
 
 namespace caiwu {
@@ -15,9 +16,16 @@ std::recursive_mutex &writers()
 
 Result<Transaction> Transaction::begin(QSqlDatabase db)
 {
-    std::unique_lock lock(writers());
-    if (auto q = Sql::run(db, QStringLiteral("BEGIN IMMEDIATE"), {}, QStringLiteral("start a transaction")); !q)
+    // The commit does not wait for the disk itself; commit() waits for a shared sync instead.
+    // Set outside the transaction (SQLite refuses it inside), restored when it ends.
+    if (auto q = Sql::run(db, QStringLiteral("PRAGMA synchronous=NORMAL"), {}, QStringLiteral("prepare a transaction")); !q)
         return q.error();
+    std::unique_lock lock(writers());
+    if (auto q = Sql::run(db, QStringLiteral("BEGIN IMMEDIATE"), {}, QStringLiteral("start a transaction")); !q) {
+        lock.unlock();
+        (void)Sql::run(db, QStringLiteral("PRAGMA synchronous=FULL"), {}, QStringLiteral("restore durability"));
+        return q.error();
+    }
     return Transaction(std::move(db), std::move(lock));
 }
 
@@ -39,8 +47,12 @@ Transaction::Transaction(Transaction &&other) noexcept
 
 Transaction::~Transaction()
 {
-    if (m_open)
+    if (m_open) {
         (void)Sql::run(m_db, QStringLiteral("ROLLBACK"), {}, QStringLiteral("roll back"));
+        m_lock = {};
+        // The connection's other writes (single statements) stay synchronous=FULL.
+        (void)Sql::run(m_db, QStringLiteral("PRAGMA synchronous=FULL"), {}, QStringLiteral("restore durability"));
+    }
 }
 
 Result<void> Transaction::commit()
@@ -49,8 +61,11 @@ Result<void> Transaction::commit()
     if (!q)
         return q.error(); // still open: the destructor rolls back
     m_open = false;
-    m_lock = {};
-    return {};
+    const quint64 sequence = GroupCommit::committed(); // in commit order: still under the writers' lock
+    m_lock = {};                                        // the next writer may start while we sync
+    auto durable = GroupCommit::waitDurable(sequence, m_db);
+    (void)Sql::run(m_db, QStringLiteral("PRAGMA synchronous=FULL"), {}, QStringLiteral("restore durability"));
+    return durable;
 }
 
 } // namespace caiwu
