@@ -6,6 +6,7 @@
 #include "cash_flows/CashFlowRoutes.h"
 #include "import/ImportRoutes.h"
 #include "ip_whitelist/IpWhitelistRoutes.h"
+#include "loans/LoanRoutes.h"
 #include "positions/PositionRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 #include "transfers/TransferRoutes.h"
@@ -25,6 +26,7 @@ void installModules(Router &router, ModuleContext &context)
     installTransferRoutes(router, context);
     installArApRoutes(router, context);
     installImportRoutes(router, context);
+    installLoanRoutes(router, context);
 }
 
 } // namespace caiwu
