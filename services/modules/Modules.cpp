@@ -8,6 +8,7 @@
 #include "ip_whitelist/IpWhitelistRoutes.h"
 #include "loans/LoanRoutes.h"
 #include "positions/PositionRoutes.h"
+#include "site_bills/SiteBillRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 #include "transfers/TransferRoutes.h"
 #include "vouchers/VoucherRoutes.h"
@@ -27,6 +28,7 @@ void installModules(Router &router, ModuleContext &context)
     installArApRoutes(router, context);
     installImportRoutes(router, context);
     installLoanRoutes(router, context);
+    installSiteBillRoutes(router, context);
 }
 
 } // namespace caiwu
