@@ -3,6 +3,8 @@
 #include "auth/AuthSession.h"
 #include "storage/Sql.h"
 
+#include <QStringList>
+
 namespace caiwu::LoanRules {
 
 Permissions::Filter visibleTo(const AuthSession &who)
@@ -11,14 +13,20 @@ Permissions::Filter visibleTo(const AuthSession &who)
                                   QStringLiteral("b.user_id"));
 }
 
+namespace {
+
+const QStringList LentStatuses = {QStringLiteral("outstanding"), QStringLiteral("partial"), QStringLiteral("repaid")};
+
+} // namespace
+
 bool isLent(const QString &status)
 {
-    return status == QLatin1String("outstanding") || status == QLatin1String("partial") || status == QLatin1String("repaid");
+    return LentStatuses.contains(status);
 }
 
 QString lentStatusesSql()
 {
-    return QStringLiteral("('outstanding', 'partial', 'repaid')");
+    return QStringLiteral("('%1')").arg(LentStatuses.join(QStringLiteral("', '")));
 }
 
 QString statusAfterRepayments(qint64 repaidCents, qint64 amountCents)
