@@ -110,9 +110,12 @@ Result<void> AccessGate::admit(HttpRequest &request, const RouteSpec *route) con
     request.actor = (*session)->userId;
     if ((*session)->position.id.isEmpty())
         return AppError::forbidden(QStringLiteral("未找到有效的职位，请联系管理员"));
-    if (!route->permission.isEmpty())
-        return Permissions::require((*session)->principal, route->permission);
-    return {};
+    if (route->permission.isEmpty())
+        return {};
+    for (const QString &alternative : route->alsoPermitted)
+        if (Permissions::allows((*session)->principal, alternative))
+            return {};
+    return Permissions::require((*session)->principal, route->permission);
 }
 
 } // namespace caiwu

@@ -19,7 +19,7 @@ class SessionStore;
 //  1. the IP allow list, on every path but /api/health and /api/version;
 //  2. for an authenticated route: the token (x-caiwu-token, Authorization: Bearer, or the
 //     caiwu_auth cookie), a live session, an active position (403 without one);
-//  3. the route's own permission, if it names one (403 FORBIDDEN).
+//  3. the route's own permission, if it names one, or one it also permits (403 FORBIDDEN).
 // Data scope is the handler's part: it depends on which rows it reads.
 class AccessGate {
 public:

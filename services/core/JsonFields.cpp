@@ -1,5 +1,7 @@
 #include "JsonFields.h"
 
+#include "Money.h"
+
 #include <QJsonValue>
 
 #include <cmath>
@@ -86,6 +88,28 @@ qint64 JsonFields::requiredInteger(const QString &name, qint64 min, qint64 max)
     if (ok() && !has(name))
         fail(name, QStringLiteral("%1 is required").arg(name));
     return optionalInteger(name, min, max).value_or(0);
+}
+
+qint64 JsonFields::requiredCents(const QString &unitsName, const QString &centsName)
+{
+    if (!ok())
+        return 0;
+    if (has(unitsName) && has(centsName)) {
+        fail(unitsName, QStringLiteral("give %1 or %2, not both").arg(unitsName, centsName));
+        return 0;
+    }
+    if (has(centsName))
+        return requiredInteger(centsName, 1, 1'000'000'000'000'000LL);
+    if (!has(unitsName)) {
+        fail(unitsName, QStringLiteral("%1 is required (or %2)").arg(unitsName, centsName));
+        return 0;
+    }
+    auto cents = Money::centsFromJson(m_object.value(unitsName));
+    if (!cents) {
+        fail(unitsName, QStringLiteral("%1: %2").arg(unitsName, cents.error().message));
+        return 0;
+    }
+    return *cents;
 }
 
 } // namespace caiwu

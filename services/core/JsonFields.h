@@ -31,6 +31,9 @@ public:
     // A JSON number that is a whole number in [min, max] (1.5 and 1e300 are refused, not rounded).
     std::optional<qint64> optionalInteger(const QString &name, qint64 min, qint64 max);
     qint64 requiredInteger(const QString &name, qint64 min, qint64 max);
+    // A positive amount given either in currency units under `unitsName` (a number or string,
+    // Money::centsFromJson: never rounded) or as whole cents under `centsName`, not both.
+    qint64 requiredCents(const QString &unitsName, const QString &centsName);
 
     bool has(const QString &name) const { return m_object.contains(name) && !m_object.value(name).isNull(); }
     const QJsonObject &object() const { return m_object; }

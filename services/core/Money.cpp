@@ -1,6 +1,9 @@
 #include "Money.h"
 
+#include <QLocale>
 #include <QRegularExpression>
+
+#include <cmath>
 
 namespace caiwu::Money {
 
@@ -24,6 +27,18 @@ Result<qint64> centsFromUnits(const QString &input)
     if (cents <= 0)
         return AppError::validation(QStringLiteral("the amount must be more than zero"));
     return cents;
+}
+
+Result<qint64> centsFromJson(const QJsonValue &value)
+{
+    if (value.isString())
+        return centsFromUnits(value.toString());
+    if (!value.isDouble() || !std::isfinite(value.toDouble()))
+        return AppError::validation(QStringLiteral("the amount must be a number such as 1234.5 or a string such as \"1234.50\""));
+    // The shortest text that reads back as the same double is the literal the client sent
+    // (JSON numbers of up to 15 significant digits survive the trip exactly); 'f' keeps it out
+    // of exponent form, so 1e-7 shows its seven decimals and is refused like "0.0000001".
+    return centsFromUnits(QString::number(value.toDouble(), 'f', QLocale::FloatingPointShortest));
 }
 
 } // namespace caiwu::Money

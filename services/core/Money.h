@@ -2,6 +2,7 @@
 
 #include "Result.h"
 
+#include <QJsonValue>
 #include <QString>
 
 namespace caiwu::Money {
@@ -11,5 +12,11 @@ namespace caiwu::Money {
 // float: a third decimal ("0.005") is refused, not rounded. Negative and zero amounts are
 // refused (a direction is the record's type, not the sign). VALIDATION_ERROR with a message.
 Result<qint64> centsFromUnits(const QString &text);
+
+// Cents from a JSON amount in currency units: a string as centsFromUnits reads it, or a number
+// judged by its shortest decimal text (the digits the client wrote: 12.34, not 12.339999…), so
+// 12.345 is refused rather than rounded; the double is never multiplied. Anything else (bool,
+// null, object) is a VALIDATION_ERROR too.
+Result<qint64> centsFromJson(const QJsonValue &value);
 
 } // namespace caiwu::Money

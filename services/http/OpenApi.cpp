@@ -51,6 +51,8 @@ QJsonObject openApiDocument(const Router &router, const QString &version)
             operation.insert(QStringLiteral("security"), QJsonArray{});
         if (!spec.permission.isEmpty())
             operation.insert(QStringLiteral("x-caiwu-permission"), spec.permission);
+        if (!spec.alsoPermitted.isEmpty())
+            operation.insert(QStringLiteral("x-caiwu-also-permitted"), QJsonArray::fromStringList(spec.alsoPermitted));
         QJsonObject item = paths.value(path).toObject();
         item.insert(QString::fromLatin1(spec.method).toLower(), operation);
         paths.insert(path, item);

@@ -27,6 +27,9 @@ struct RouteSpec {
     Access access = Access::Authenticated;
     QString permission;     // "finance.flow.create", empty when none beyond Access
     QString responseType = QStringLiteral("application/json");
+    // Rights that admit the caller as well as `permission` does: where the office grants the
+    // same work under two names (finance.site_bill.view or site.bill.view).
+    QStringList alsoPermitted;
 };
 
 // Runs before every handler: decides whether the request may go on (the IP allow list, the

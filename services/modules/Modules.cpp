@@ -6,8 +6,10 @@
 #include "cash_flows/CashFlowRoutes.h"
 #include "import/ImportRoutes.h"
 #include "ip_whitelist/IpWhitelistRoutes.h"
+#include "loans/LoanRoutes.h"
 #include "positions/PositionRoutes.h"
 #include "reports/ReportRoutes.h"
+#include "site_bills/SiteBillRoutes.h"
 #include "system_config/SystemConfigRoutes.h"
 #include "transfers/TransferRoutes.h"
 #include "vouchers/VoucherRoutes.h"
@@ -26,6 +28,8 @@ void installModules(Router &router, ModuleContext &context)
     installTransferRoutes(router, context);
     installArApRoutes(router, context);
     installImportRoutes(router, context);
+    installLoanRoutes(router, context);
+    installSiteBillRoutes(router, context);
     installReportRoutes(router, context);
 }
 

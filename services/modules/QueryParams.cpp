@@ -60,4 +60,13 @@ std::optional<bool> QueryParams::boolean(const QString &name)
     return std::nullopt;
 }
 
+ListPage QueryParams::page()
+{
+    ListPage page;
+    page.asked = has(QStringLiteral("limit")) || has(QStringLiteral("offset"));
+    page.limit = int(integer(QStringLiteral("limit"), 1, 1000).value_or(page.limit));
+    page.offset = int(integer(QStringLiteral("offset"), 0, 100'000'000).value_or(0));
+    return page;
+}
+
 } // namespace caiwu

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ListPage.h"
 #include "core/AppError.h"
 #include "http/HttpRequest.h"
 
@@ -23,6 +24,8 @@ public:
     // One of `choices`, or empty when absent.
     QString choice(const QString &name, const QStringList &choices);
     std::optional<bool> boolean(const QString &name);
+    // ?limit (1–1000, default 200) and ?offset.
+    ListPage page();
 
     bool ok() const { return !m_error.has_value(); }
     AppError error() const { return m_error.value_or(AppError::validation(QStringLiteral("invalid query"))); }

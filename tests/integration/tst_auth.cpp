@@ -420,6 +420,8 @@ private Q_SLOTS:
                     QVERIFY2(sessionOnly.contains(name), qPrintable(name + QStringLiteral(" names no permission")));
                 else
                     QVERIFY2(PermissionCatalog::contains(permission), qPrintable(name + QStringLiteral(": ") + permission));
+                for (const QJsonValue &alternative : operation.value(QStringLiteral("x-caiwu-also-permitted")).toArray())
+                    QVERIFY2(PermissionCatalog::contains(alternative.toString()), qPrintable(name + QStringLiteral(": ") + alternative.toString()));
                 QString concrete = path.key();
                 concrete.replace(QRegularExpression(QStringLiteral("\\{[^}]+\\}")), QStringLiteral("x"));
                 const HttpReply reply = httpRequest(m_server.port(), op.key().toUpper().toLatin1(), concrete.toLatin1());

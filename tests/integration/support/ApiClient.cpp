@@ -168,3 +168,22 @@ QString addProject(const TestServer &server, const QString &name)
                             {id, name});
     return ok ? id : QString();
 }
+
+qint64 rowCount(const TestServer &server, const QString &table)
+{
+    return querySql(server, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(table)).value(0).value(0).toLongLong();
+}
+
+QString errorPath(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("details")).toObject().value(QStringLiteral("path")).toString();
+}
+
+QStringList resultValues(const HttpReply &reply, const QString &field)
+{
+    QStringList values;
+    for (const QJsonValue &row : reply.json().value(QStringLiteral("results")).toArray())
+        values << row.toObject().value(field).toString();
+    return values;
+}
+

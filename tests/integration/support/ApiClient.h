@@ -63,3 +63,10 @@ QString addProject(const TestServer &server, const QString &name);
 QList<QVariantList> querySql(const TestServer &server, const QString &sql, const QVariantList &values = {});
 // Runs one statement on the server's database file (while it serves: SQLite's locking keeps it safe).
 bool execSql(const TestServer &server, const QString &sql, const QVariantList &values = {});
+// How many rows a table of the server's database file holds (a failed write must leave it as it was).
+qint64 rowCount(const TestServer &server, const QString &table);
+
+// details.path of an error reply: the field a VALIDATION_ERROR is about.
+QString errorPath(const HttpReply &reply);
+// `field` of each row of a list reply's results, in order.
+QStringList resultValues(const HttpReply &reply, const QString &field);
