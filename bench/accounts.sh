@@ -19,30 +19,11 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-CAIWU=build/app/caiwu
-[ -x "$CAIWU" ] || ./build.sh build
-command -v wrk >/dev/null && command -v curl >/dev/null || { echo "needs wrk and curl (./build.sh build installs wrk)"; exit 1; }
+PORT=18789
+. bench/signed_in_server.sh
 
-PORT=18789 EMAIL=bench@office.test PASSWORD=bench-password-1
-WORK=$(mktemp -d)
-export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/home/.config
-export CAIWU_SECRETS_BACKEND=${CAIWU_SECRETS_BACKEND:-systemd-creds} CAIWU_LOG_REQUESTS=false CAIWU_MAIL_PORT=0
-CAIWU_PID=""
-cleanup() {
-  [ -n "$CAIWU_PID" ] && kill "$CAIWU_PID" 2>/dev/null && wait "$CAIWU_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir -p "$HOME"
-
-printf %s "$PASSWORD" | "$CAIWU" admin create --email "$EMAIL" --name bench --data-dir "$WORK/data" > /dev/null
-"$CAIWU" serve --data-dir "$WORK/data" --listen 127.0.0.1 --api-port $PORT --threads "$THREADS" > "$WORK/caiwu.out" 2> "$WORK/caiwu.err" &
-CAIWU_PID=$!
-for _ in $(seq 100); do grep -q "serving API" "$WORK/caiwu.out" 2>/dev/null && break; sleep 0.1; done
-grep -q "serving API" "$WORK/caiwu.out" || { cat "$WORK/caiwu.err"; exit 1; }
-
-TOKEN=$(curl -sS -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" \
-  "http://127.0.0.1:$PORT/api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+login > /dev/null
+use_login
 api() { curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 for i in $(seq "$ACCOUNTS"); do
   code=$(api -d "{\"name\":\"账户$i\",\"type\":\"bank\",\"currency\":\"CNY\",\"accountNumber\":\"6222-$i\",\"openingCents\":$((i * 100))}" \
@@ -65,7 +46,6 @@ db.executemany("INSERT INTO account_transactions VALUES (?, ?, ?, ?, ?, ?, ?, ?,
 db.commit()
 PY
 
-echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\"" > "$WORK/token.lua"
 URL="http://127.0.0.1:$PORT/api/accounts"
 echo "first answer after a change: $(curl -sS -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$URL") s"
 out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/token.lua" "$URL")
