@@ -20,42 +20,15 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-CAIWU=build/app/caiwu
-[ -x "$CAIWU" ] || ./build.sh build
-command -v wrk >/dev/null && command -v curl >/dev/null || { echo "needs wrk and curl (./build.sh build installs wrk)"; exit 1; }
+PORT=18787
+. bench/signed_in_server.sh
 
-PORT=18787 EMAIL=bench@office.test PASSWORD=bench-password-1
-WORK=$(mktemp -d)
-export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/home/.config
-export CAIWU_SECRETS_BACKEND=${CAIWU_SECRETS_BACKEND:-systemd-creds} CAIWU_LOG_REQUESTS=false CAIWU_MAIL_PORT=0
-CAIWU_PID=""
-cleanup() {
-  [ -n "$CAIWU_PID" ] && kill "$CAIWU_PID" 2>/dev/null && wait "$CAIWU_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir -p "$HOME"
-
-printf %s "$PASSWORD" | "$CAIWU" admin create --email "$EMAIL" --name bench --data-dir "$WORK/data" > /dev/null
-"$CAIWU" serve --data-dir "$WORK/data" --listen 127.0.0.1 --api-port $PORT --threads "$THREADS" > "$WORK/caiwu.out" 2> "$WORK/caiwu.err" &
-CAIWU_PID=$!
-for _ in $(seq 100); do grep -q "serving API" "$WORK/caiwu.out" 2>/dev/null && break; sleep 0.1; done
-grep -q "serving API" "$WORK/caiwu.out" || { cat "$WORK/caiwu.err"; exit 1; }
-
-login() {
-  curl -sS -o "$WORK/login.json" -w '%{time_total}' -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/auth/login"
-}
 echo "login (argon2id m=64 MiB, t=3, p=1), $LOGINS times:"
 times=()
 for _ in $(seq "$LOGINS"); do times+=("$(login)"); done
 printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 * 1000 } END {
   printf "  min %.0f ms, median %.0f ms, max %.0f ms\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
-TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$WORK/login.json")
-
-cat > "$WORK/token.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-LUA
+use_login
 rate() { # url [script] -> requests/s; shows wrk's report when there were errors
   local out
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" ${2:+-s "$2"} "$1")

@@ -124,6 +124,14 @@ QJsonObject everything()
     return matrix;
 }
 
+bool isModule(const QString &module)
+{
+    for (const Module &m : Catalog)
+        if (module == QLatin1String(m.key))
+            return true;
+    return false;
+}
+
 bool contains(const QString &permission)
 {
     const QStringList parts = permission.split(QLatin1Char('.'));

@@ -15,5 +15,8 @@ QJsonArray describe();
 QJsonObject everything();
 // True when the catalog lists "module.sub.action".
 bool contains(const QString &permission);
+// True when `module` is one of the catalog's modules ("finance", "hr", …): what an org
+// department's allowed_modules may name.
+bool isModule(const QString &module);
 
 } // namespace caiwu::PermissionCatalog

@@ -57,6 +57,19 @@ std::optional<bool> JsonFields::optionalBool(const QString &name)
     return v.toBool();
 }
 
+std::optional<bool> JsonFields::optionalFlag(const QString &name)
+{
+    if (!ok() || !has(name))
+        return std::nullopt;
+    const QJsonValue v = m_object.value(name);
+    if (v.isBool())
+        return v.toBool();
+    if (v.isDouble() && (v.toDouble() == 0 || v.toDouble() == 1))
+        return v.toDouble() == 1;
+    fail(name, QStringLiteral("%1 must be true or false (or 1 or 0)").arg(name));
+    return std::nullopt;
+}
+
 bool JsonFields::requiredBool(const QString &name)
 {
     if (ok() && !has(name))

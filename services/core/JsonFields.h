@@ -27,6 +27,8 @@ public:
     // Absent or null → nullopt; otherwise as requiredString but "" is allowed.
     std::optional<QString> optionalString(const QString &name, int maxLength, Trim trim = Trim::Yes);
     std::optional<bool> optionalBool(const QString &name);
+    // true/false, or the 1/0 the reference's client sends for its flags (active, …).
+    std::optional<bool> optionalFlag(const QString &name);
     bool requiredBool(const QString &name);
     // A JSON number that is a whole number in [min, max] (1.5 and 1e300 are refused, not rounded).
     std::optional<qint64> optionalInteger(const QString &name, qint64 min, qint64 max);

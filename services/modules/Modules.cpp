@@ -7,6 +7,7 @@
 #include "import/ImportRoutes.h"
 #include "ip_whitelist/IpWhitelistRoutes.h"
 #include "loans/LoanRoutes.h"
+#include "master_data/MasterDataRoutes.h"
 #include "positions/PositionRoutes.h"
 #include "reports/ReportRoutes.h"
 #include "site_bills/SiteBillRoutes.h"
@@ -21,6 +22,7 @@ void installModules(Router &router, ModuleContext &context)
     installAuthRoutes(router, context);
     installSystemConfigRoutes(router, context);
     installPositionRoutes(router, context);
+    installMasterDataRoutes(router, context);
     installIpWhitelistRoutes(router, context);
     installAuditRoutes(router, context);
     installVoucherRoutes(router, context);

@@ -44,6 +44,20 @@ void finalizePing()
     t_ping = {};
 }
 
+// This thread's prepared "PRAGMA data_version", and the number its connection was given.
+struct StampStatement {
+    sqlite3 *connection = nullptr;
+    sqlite3_stmt *statement = nullptr;
+    quint64 serial = 0;
+};
+thread_local StampStatement t_stamp;
+
+void finalizeStamp()
+{
+    sqlite3_finalize(t_stamp.statement);
+    t_stamp = {};
+}
+
 int abortAfterDeadline(void *arg)
 {
     return Clock::monotonicMs() > static_cast<PingDeadline *>(arg)->deadlineMs ? 1 : 0;
@@ -116,6 +130,8 @@ void Database::releaseThreadConnection()
         // A statement prepared on this connection must go before it can close.
         if (t_ping.connection == handle(db))
             finalizePing();
+        if (t_stamp.connection == handle(db))
+            finalizeStamp();
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
@@ -153,6 +169,28 @@ Result<qint64> Database::ping(int timeoutMs)
     if (elapsedUs > qint64(timeoutMs) * 1000)
         return AppError::unavailable(QStringLiteral("database ping took %1 ms").arg(elapsedUs / 1000));
     return elapsedUs;
+}
+
+Result<ChangeStamp> Database::changeStamp()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    sqlite3 *raw = handle(*db);
+    if (t_stamp.connection != raw) {
+        static std::atomic<quint64> serials{1};
+        finalizeStamp();
+        if (sqlite3_prepare_v3(raw, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &t_stamp.statement, nullptr) != SQLITE_OK)
+            return AppError::unavailable(QStringLiteral("cannot read the data version: %1").arg(QString::fromUtf8(sqlite3_errmsg(raw))));
+        t_stamp.connection = raw;
+        t_stamp.serial = serials.fetch_add(1);
+    }
+    const int rc = sqlite3_step(t_stamp.statement);
+    const qint64 version = rc == SQLITE_ROW ? sqlite3_column_int64(t_stamp.statement, 0) : 0;
+    sqlite3_reset(t_stamp.statement);
+    if (rc != SQLITE_ROW)
+        return AppError::unavailable(QStringLiteral("cannot read the data version: %1").arg(QString::fromUtf8(sqlite3_errmsg(raw))));
+    return ChangeStamp{t_stamp.serial, version, qint64(sqlite3_total_changes64(raw))};
 }
 
 Result<void> Database::checkReadable()

@@ -16,6 +16,17 @@ namespace caiwu {
 // WAL so readers never wait for the writer, foreign keys on, a busy timeout instead
 // of SQLITE_BUSY errors, and synchronous=FULL so an acknowledged write survives a
 // power cut.
+// What a read cache compares to tell whether the database may have changed since it last read
+// on this thread: a commit by any other connection (PRAGMA data_version; other threads and other
+// processes included) or any row changed through this one (sqlite3_total_changes64). Stamps of
+// different connections never compare equal.
+struct ChangeStamp {
+    quint64 connection = 0;   // this thread's connection, numbered when first stamped
+    qint64 otherCommits = 0;
+    qint64 ownChanges = 0;
+    bool operator==(const ChangeStamp &) const = default;
+};
+
 class Database {
 public:
     explicit Database(const QString &path);
@@ -33,6 +44,9 @@ public:
     // `SELECT 1` on this thread's connection bounded by `timeoutMs`: cheap enough for
     // every health request. Returns the latency in microseconds.
     Result<qint64> ping(int timeoutMs);
+    // This thread's connection's stamp now; a few microseconds (the statement stays prepared).
+    Result<ChangeStamp> changeStamp();
+
     // Reads the schema page from the file: the slower check the health monitor runs.
     Result<void> checkReadable();
 

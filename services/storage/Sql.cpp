@@ -38,4 +38,17 @@ bool isUniqueViolation(const AppError &error)
     return code == 2067 || code == 1555;
 }
 
+bool isForeignKeyViolation(const AppError &error)
+{
+    return error.details.value(QStringLiteral("sqlite")).toInt() == 787;
+}
+
+Result<qint64> number(const QSqlDatabase &db, const QString &sql, const QVariantList &values, const QString &what)
+{
+    auto q = run(db, sql, values, what);
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toLongLong() : 0;
+}
+
 } // namespace caiwu::Sql

@@ -18,6 +18,13 @@ Result<QSqlQuery> run(const QSqlDatabase &db, const QString &sql, const QVariant
 // SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY: a row with that key exists already.
 bool isUniqueViolation(const AppError &error);
 
+// SQLITE_CONSTRAINT_FOREIGNKEY: a row still references the one being deleted (or a referenced
+// row is missing).
+bool isForeignKeyViolation(const AppError &error);
+
+// The first column of the first row as a number (0 when there is no row): counts and sums.
+Result<qint64> number(const QSqlDatabase &db, const QString &sql, const QVariantList &values, const QString &what);
+
 // A text column's value: NULL for an empty string (optional text columns hold NULL, not '').
 inline QVariant textOrNull(const QString &s) { return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s); }
 

@@ -1,6 +1,7 @@
 #include "Ledger.h"
 
 #include "storage/Sql.h"
+#include "storage/SqlJson.h"
 
 #include <QUuid>
 
@@ -101,6 +102,28 @@ Result<qint64> balance(const QSqlDatabase &db, const QString &accountId, const s
     if (!last)
         return last.error();
     return last->next() ? last->value(0).toLongLong() : opening;
+}
+
+Result<QJsonArray> entries(const QSqlDatabase &db, const QString &accountId, int limit, int offset)
+{
+    // voucher_url holds a JSON array of URLs, or one bare URL in older rows; the ledger shows the first.
+    const QString url = QStringLiteral("NULLIF(COALESCE(f.voucher_url, x.voucher_url), '')");
+    auto q = Sql::run(db, QStringLiteral(
+        "SELECT t.id AS id, t.flow_id AS flowId, t.transaction_date AS transactionDate, t.transaction_type AS transactionType, "
+        "t.amount_cents AS amountCents, t.balance_before_cents AS balanceBeforeCents, "
+        "t.balance_after_cents AS balanceAfterCents, t.created_at AS createdAt, f.voucher_no AS voucherNo, "
+        "COALESCE(f.memo, x.memo) AS memo, f.counterparty AS counterparty, "
+        "CASE WHEN json_valid(%1) AND json_type(%1) = 'array' THEN %1 ->> '$[0]' ELSE %1 END AS voucherUrl, "
+        "c.name AS categoryName "
+        "FROM account_transactions t "
+        "LEFT JOIN cash_flows f ON f.id = t.flow_id AND t.transaction_type IN ('income', 'expense') "
+        "LEFT JOIN account_transfers x ON x.id = t.flow_id AND t.transaction_type IN ('transfer_out', 'transfer_in') "
+        "LEFT JOIN categories c ON c.id = f.category_id "
+        "WHERE t.account_id = ? ORDER BY t.transaction_date DESC, t.created_at DESC, t.id DESC LIMIT ? OFFSET ?").arg(url),
+        {accountId, limit, offset}, QStringLiteral("read the account's ledger"));
+    if (!q)
+        return q.error();
+    return SqlJson::rows(*q);
 }
 
 Result<void> shiftAll(const QSqlDatabase &db, const QString &accountId, qint64 deltaCents)

@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 
+#include <QJsonArray>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -43,6 +44,13 @@ Result<Entry> post(const QSqlDatabase &db, const Posting &posting);
 // The balance after everything dated on or before `date` (nullopt: everything), including the
 // opening balance. 404 for an unknown account.
 Result<qint64> balance(const QSqlDatabase &db, const QString &accountId, const std::optional<QString> &date = std::nullopt);
+
+// The account's rows newest first (date, created_at, id), each with what it came from: a cash
+// flow's voucher number, memo, counterparty, first voucher and category, or a transfer's memo
+// and voucher. Objects in the API's names: {id, flowId, transactionDate, transactionType,
+// amountCents, balanceBeforeCents, balanceAfterCents, createdAt, voucherNo, memo, counterparty,
+// voucherUrl, categoryName}.
+Result<QJsonArray> entries(const QSqlDatabase &db, const QString &accountId, int limit, int offset);
 
 // The account's opening balance changed by `delta`: every row moves with it.
 Result<void> shiftAll(const QSqlDatabase &db, const QString &accountId, qint64 deltaCents);

@@ -6,6 +6,8 @@
 #include "core/JsonFields.h"
 #include "http/Router.h"
 #include "modules/ModuleContext.h"
+#include "modules/QueryParams.h"
+#include "modules/master_data/OrgDepartmentService.h"
 
 #include <QJsonArray>
 
@@ -39,20 +41,6 @@ QJsonObject toJson(const Position &p)
                        {QStringLiteral("version"), p.version}};
 }
 
-// true/false, or the reference client's 1/0.
-std::optional<bool> optionalFlag(JsonFields &in, const QString &name)
-{
-    if (!in.ok() || !in.has(name))
-        return std::nullopt;
-    const QJsonValue v = in.object().value(name);
-    if (v.isBool())
-        return v.toBool();
-    if (v.isDouble() && (v.toDouble() == 0 || v.toDouble() == 1))
-        return v.toDouble() == 1;
-    in.fail(name, QStringLiteral("%1 must be true or false (or 1 or 0)").arg(name));
-    return std::nullopt;
-}
-
 // An object {module:{sub:[actions]}}, or the same as JSON text (how the table stores it).
 std::optional<QJsonObject> optionalMatrix(JsonFields &in)
 {
@@ -70,6 +58,45 @@ std::optional<QJsonObject> optionalMatrix(JsonFields &in)
         return std::nullopt;
     }
     return *matrix;
+}
+
+QJsonArray toJson(const QList<Position> &positions)
+{
+    QJsonArray results;
+    for (const Position &p : positions)
+        results.append(toJson(p));
+    return results;
+}
+
+// {results:[…]}, or why there are none.
+Result<HttpResponse> listReply(const Result<QList<Position>> &positions)
+{
+    if (!positions)
+        return positions.error();
+    return HttpResponse::json(QJsonObject{{QStringLiteral("results"), toJson(*positions)}});
+}
+
+// GET /api/positions/available: the positions an org department offers, grouped by level under
+// the names the reference's onboarding form shows, and where the department sits.
+QJsonObject availableJson(const QList<Position> &positions, const OrgDepartmentService::Placement &department)
+{
+    static const QString groups[] = {QStringLiteral("总部职位"), QStringLiteral("项目职位"), QStringLiteral("组级职位")};
+    QJsonObject grouped;
+    for (const Position &p : positions) {
+        const QString group = groups[qBound(1, p.level, 3) - 1];
+        QJsonArray members = grouped.value(group).toArray();
+        members.append(toJson(p));
+        grouped.insert(group, members);
+    }
+    const bool hq = department.projectId.isEmpty();
+    const QJsonObject info{{QStringLiteral("project_id"), hq ? QStringLiteral("hq") : department.projectId},
+                           {QStringLiteral("project_name"), hq ? QStringLiteral("总部") : department.projectName},
+                           {QStringLiteral("department_id"), department.id},
+                           {QStringLiteral("department_name"), department.name},
+                           {QStringLiteral("is_hq"), hq}};
+    return QJsonObject{{QStringLiteral("results"), toJson(positions)},
+                       {QStringLiteral("grouped"), grouped},
+                       {QStringLiteral("department_info"), info}};
 }
 
 Result<PositionInput> inputFrom(const HttpRequest &request)
@@ -93,11 +120,11 @@ Result<PositionInput> inputFrom(const HttpRequest &request)
         if (!known)
             in.fail(QStringLiteral("dataScope"), QStringLiteral("dataScope must be all, project, group or self"));
     }
-    p.canManageSubordinates = optionalFlag(in, QStringLiteral("canManageSubordinates"));
+    p.canManageSubordinates = in.optionalFlag(QStringLiteral("canManageSubordinates"));
     p.description = in.optionalString(QStringLiteral("description"), 500);
     p.sortOrder = in.optionalInteger(QStringLiteral("sortOrder"), std::numeric_limits<qint32>::min(),
                                      std::numeric_limits<qint32>::max());
-    p.active = optionalFlag(in, QStringLiteral("active"));
+    p.active = in.optionalFlag(QStringLiteral("active"));
     p.expectedVersion = in.optionalInteger(QStringLiteral("version"), 1, std::numeric_limits<qint32>::max());
     if (!in.ok())
         return in.error();
@@ -118,14 +145,29 @@ void installPositionRoutes(Router &router, ModuleContext &context)
 
     router.add({"GET", QStringLiteral("/api/position-permissions"), QStringLiteral("All positions, retired ones included"), Tag,
                 Access::Authenticated, QStringLiteral("system.position.view")},
-               [service](HttpRequest &) -> Result<HttpResponse> {
-                   auto positions = service->list();
+               [service](HttpRequest &) { return listReply(service->list()); });
+
+    // The reference left these two to any signed-in user; here they need the positions' view right.
+    router.add({"GET", QStringLiteral("/api/positions"), QStringLiteral("Active positions"), QStringLiteral("positions"),
+                Access::Authenticated, QStringLiteral("system.position.view")},
+               [service](HttpRequest &) { return listReply(service->active()); });
+
+    auto departments = std::make_shared<OrgDepartmentService>(context.database, context.audit, context.sessions);
+    router.add({"GET", QStringLiteral("/api/positions/available"),
+                QStringLiteral("The positions an org department offers (?orgDepartmentId)"), QStringLiteral("positions"),
+                Access::Authenticated, QStringLiteral("system.position.view")},
+               [service, departments](HttpRequest &request) -> Result<HttpResponse> {
+                   const QString id = QueryParams(request).text(QStringLiteral("orgDepartmentId"));
+                   if (id.isEmpty())
+                       return AppError::validation(QStringLiteral("orgDepartmentId is required"),
+                                                   QJsonObject{{QStringLiteral("path"), QStringLiteral("orgDepartmentId")}});
+                   auto department = departments->placement(id);
+                   if (!department)
+                       return department.error();
+                   auto positions = service->available(department->projectId.isEmpty(), department->allowedPositions);
                    if (!positions)
                        return positions.error();
-                   QJsonArray results;
-                   for (const Position &p : *positions)
-                       results.append(toJson(p));
-                   return HttpResponse::json(QJsonObject{{QStringLiteral("results"), results}});
+                   return HttpResponse::json(availableJson(*positions, *department));
                });
 
     router.add({"GET", QStringLiteral("/api/position-permissions/{id}"), QStringLiteral("One position"), Tag,

@@ -5,6 +5,7 @@
 #include "auth/SessionStore.h"
 #include "core/Clock.h"
 #include "core/Json.h"
+#include "modules/audit/AuditChanges.h"
 #include "modules/audit/AuditTrail.h"
 #include "storage/Database.h"
 #include "storage/Sql.h"
@@ -149,18 +150,6 @@ QJsonObject settable(const Position &p)
                        {QStringLiteral("active"), p.active}};
 }
 
-// {field:{from, to}} for the fields that differ.
-QJsonObject changesBetween(const Position &before, const Position &after)
-{
-    const QJsonObject from = settable(before);
-    const QJsonObject to = settable(after);
-    QJsonObject changes;
-    for (auto it = to.begin(); it != to.end(); ++it)
-        if (from.value(it.key()) != it.value())
-            changes.insert(it.key(), QJsonObject{{QStringLiteral("from"), from.value(it.key())}, {QStringLiteral("to"), it.value()}});
-    return changes;
-}
-
 Position applied(Position p, const PositionInput &in)
 {
     if (in.code) p.code = *in.code;
@@ -227,6 +216,30 @@ Result<Position> PositionService::find(const QString &id)
     return existing(*db, id);
 }
 
+Result<QList<Position>> PositionService::active()
+{
+    auto all = list();
+    if (!all)
+        return all.error();
+    QList<Position> active;
+    for (const Position &p : *all)
+        if (p.active)
+            active.append(p);
+    return active;
+}
+
+Result<QList<Position>> PositionService::available(bool hq, const QStringList &allowed)
+{
+    auto active = this->active();
+    if (!active)
+        return active.error();
+    QList<Position> chosen;
+    for (const Position &p : *active)
+        if ((hq ? p.level == 1 : p.level >= 2) && (allowed.isEmpty() || allowed.contains(p.id)))
+            chosen.append(p);
+    return chosen;
+}
+
 Result<Position> PositionService::create(const PositionInput &input, const QString &actorId, const QString &ip)
 {
     if (auto ok = checkInput(input, true); !ok)
@@ -273,7 +286,7 @@ Result<Position> PositionService::update(const QString &id, const PositionInput 
                                                  "reload it and apply your change again")
                                       .arg(before.version).arg(*input.expectedVersion));
     Position after = applied(before, input);
-    const QJsonObject changes = changesBetween(before, after);
+    const QJsonObject changes = AuditChanges::between(settable(before), settable(after));
     if (changes.isEmpty())
         return before; // nothing differs: no write, no audit row, no new version
 

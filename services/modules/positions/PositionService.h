@@ -69,6 +69,11 @@ public:
     // Every position, retired ones included, by sort order then name.
     Result<QList<Position>> list();
     Result<Position> find(const QString &id);
+    // Active positions, by sort order then name (GET /api/positions).
+    Result<QList<Position>> active();
+    // The active positions an org department may give its members (GET /api/positions/available):
+    // level 1 at HQ, levels 2 and 3 in a project, and of those only `allowed` when it names any.
+    Result<QList<Position>> available(bool hq, const QStringList &allowed);
 
     Result<Position> create(const PositionInput &input, const QString &actorId, const QString &ip);
     Result<Position> update(const QString &id, const PositionInput &input, const QString &actorId, const QString &ip);

@@ -25,6 +25,39 @@ HttpReply ApiClient::call(const QByteArray &method, const QByteArray &path, cons
     return httpRequest(m_port, method, path, payload, headers);
 }
 
+QString errorCode(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("code")).toString();
+}
+
+QString errorPath(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("details")).toObject().value(QStringLiteral("path")).toString();
+}
+
+QJsonArray resultsOf(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("results")).toArray();
+}
+
+QJsonObject rowWhere(const QJsonArray &rows, const QString &field, const QString &value)
+{
+    for (const QJsonValue &row : rows)
+        if (row.toObject().value(field).toString() == value)
+            return row.toObject();
+    return {};
+}
+
+QJsonArray auditRows(const ApiClient &reader, const QString &entity, const QString &action, const QString &entityId)
+{
+    const HttpReply reply = reader.get("/api/audit-logs?limit=1000&entity=" + entity.toUtf8() + "&action=" + action.toUtf8());
+    QJsonArray rows;
+    for (const QJsonValue &row : resultsOf(reply))
+        if (entityId.isEmpty() || row.toObject().value(QStringLiteral("entityId")).toString() == entityId)
+            rows.append(row);
+    return rows;
+}
+
 QByteArray login(quint16 port, const QString &email, const QString &password, const QString &totp)
 {
     QJsonObject body{{QStringLiteral("email"), email}, {QStringLiteral("password"), password}};

@@ -2,6 +2,7 @@
 
 #include "RawHttp.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -27,6 +28,16 @@ private:
     quint16 m_port;
     QByteArray m_token;
 };
+
+// What a test checks of an answer: the error code ("VALIDATION_ERROR", …), the field a
+// validation error names (details.path), the rows of a {results:[…]} list.
+QString errorCode(const HttpReply &reply);
+QString errorPath(const HttpReply &reply);
+QJsonArray resultsOf(const HttpReply &reply);
+// The first row of `rows` whose `field` is `value`; empty when there is none.
+QJsonObject rowWhere(const QJsonArray &rows, const QString &field, const QString &value);
+// The audit log's rows of one entity and action (newest first), of one record when `entityId` is given.
+QJsonArray auditRows(const ApiClient &reader, const QString &entity, const QString &action, const QString &entityId = {});
 
 // Logs in with POST /api/auth/login; an empty token (and a QWARN with the reply) on failure.
 QByteArray login(quint16 port, const QString &email, const QString &password, const QString &totp = {});
