@@ -207,11 +207,6 @@ qint64 rowCount(const TestServer &server, const QString &table)
     return querySql(server, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(table)).value(0).value(0).toLongLong();
 }
 
-QString errorPath(const HttpReply &reply)
-{
-    return reply.json().value(QStringLiteral("details")).toObject().value(QStringLiteral("path")).toString();
-}
-
 QStringList resultValues(const HttpReply &reply, const QString &field)
 {
     QStringList values;

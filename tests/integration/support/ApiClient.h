@@ -77,7 +77,5 @@ bool execSql(const TestServer &server, const QString &sql, const QVariantList &v
 // How many rows a table of the server's database file holds (a failed write must leave it as it was).
 qint64 rowCount(const TestServer &server, const QString &table);
 
-// details.path of an error reply: the field a VALIDATION_ERROR is about.
-QString errorPath(const HttpReply &reply);
 // `field` of each row of a list reply's results, in order.
 QStringList resultValues(const HttpReply &reply, const QString &field);
