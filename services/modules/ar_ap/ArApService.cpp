@@ -61,10 +61,10 @@ QString statusFor(qint64 settled, qint64 amount)
 
 } // namespace
 
-ArApService::ArApService(Database &db, AuditTrail &audit, CashFlowService &flows, QString timeZone)
+ArApService::ArApService(Database &db, AuditTrail &audit, std::shared_ptr<CashFlowService> flows, QString timeZone)
     : m_db(db)
     , m_audit(audit)
-    , m_flows(flows)
+    , m_flows(std::move(flows))
     , m_timeZone(std::move(timeZone))
 {
 }
@@ -197,7 +197,7 @@ Result<QString> ArApService::settle(const QString &docId, const QString &flowId,
     auto doc = find(docId, who);
     if (!doc)
         return doc.error();
-    auto flow = m_flows.find(flowId, who);
+    auto flow = m_flows->find(flowId, who);
     if (!flow)
         return flow.error().status == 404 ? AppError::field(QStringLiteral("flowId"), QStringLiteral("no cash flow with id %1").arg(flowId))
                                           : flow.error();
@@ -327,7 +327,7 @@ Result<ArApService::Created> ArApService::confirm(const Confirmation &c, const A
     flow.memo = c.memo.isEmpty() ? QStringLiteral("%1 确认").arg(state->value(5).toString()) : c.memo;
     flow.voucherUrls = c.voucherUrls;
     state->finish();
-    auto recorded = m_flows.record(db, flow, who, ip);
+    auto recorded = m_flows->record(db, flow, who, ip);
     if (!recorded)
         return recorded.error();
     const qint64 now = Clock::nowMs();
