@@ -108,6 +108,10 @@ private Q_SLOTS:
         QJsonObject rounded = transfer(m_cashB, m_dollars, 333, 111);
         rounded.insert(QStringLiteral("exchangeRate"), 0.333);
         QVERIFY(!create(rounded).isEmpty());
+        // Exact on large amounts and long rates too: 10^10 × 7.1234567 = 71234567000.
+        QJsonObject large = transfer(m_dollars, m_cashA, 10'000'000'000, 71'234'567'000);
+        large.insert(QStringLiteral("exchangeRate"), 7.1234567);
+        QVERIFY(!create(large).isEmpty());
         // Without a rate the two amounts are what the bank booked.
         QVERIFY(!create(transfer(m_cashB, m_dollars, 1000, 140)).isEmpty());
         QCOMPARE(ledgerProblems(m_server, m_dollars), QString());
@@ -124,6 +128,10 @@ private Q_SLOTS:
         };
         QTest::newRow("rate disagrees") << body(m_dollars, m_cashA, "10000", "70000", ",\"exchangeRate\":7.1234") << QStringLiteral("toAmountCents");
         QTest::newRow("rate off by more than a cent") << body(m_cashB, m_dollars, "333", "112", ",\"exchangeRate\":0.333") << QStringLiteral("toAmountCents");
+        // ¥100,000,000 at 7: 50 cents off is not "to the cent", however large the amount.
+        QTest::newRow("rate off by 50 cents on a large amount") << body(m_dollars, m_cashA, "10000000000", "70000000050", ",\"exchangeRate\":7")
+                                                                << QStringLiteral("toAmountCents");
+        QTest::newRow("rate off by one cent") << body(m_dollars, m_cashA, "100", "151", ",\"exchangeRate\":1.5") << QStringLiteral("toAmountCents");
         QTest::newRow("same currency, two amounts") << body(m_cashA, m_cashB, "1000", "999") << QStringLiteral("toAmountCents");
         QTest::newRow("same currency, a rate") << body(m_cashA, m_cashB, "1000", "1000", ",\"exchangeRate\":2") << QStringLiteral("toAmountCents");
         QTest::newRow("same account") << body(m_cashA, m_cashA, "1000", "1000") << QStringLiteral("toAccountId");
