@@ -1,6 +1,7 @@
 // 8 clients posting 1,000 cash flows at once to one account (issue "Finance API", Tests):
 // every post is answered 200, the final balance is exact, every voucher number is unique and
-// the ledger chains row by row — also with back-dated posts among them.
+// the ledger chains row by row — also with back-dated posts among them. And what must happen
+// once happens once when 8 clients try together: reversing a flow, confirming a document.
 #include "support/ApiClient.h"
 #include "support/FinanceData.h"
 #include "support/TestServer.h"
@@ -12,6 +13,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,6 +29,36 @@ struct ClientRun {
     QStringList voucherNos;
     QStringList failures;      // "status body" of every post not answered 200
 };
+
+// Runs `request` on 8 threads at once (each with its own socket) and returns the replies.
+QList<HttpReply> eightAtOnce(const std::function<HttpReply()> &request)
+{
+    QList<HttpReply> replies(Clients);
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int c = 0; c < Clients; ++c)
+        threads.emplace_back(QThread::create([&replies, &request, c] { replies[c] = request(); }));
+    for (auto &thread : threads)
+        thread->start();
+    for (auto &thread : threads)
+        thread->wait(60'000);
+    return replies;
+}
+
+// One 200 and seven 409 CONFLICT: the losers are told it was done already, not anything else.
+QString onceOnly(const QList<HttpReply> &replies)
+{
+    int ok = 0;
+    QStringList other;
+    for (const HttpReply &r : replies) {
+        if (r.status == 200)
+            ++ok;
+        else if (r.status != 409 || r.json().value(QStringLiteral("code")).toString() != QLatin1String("CONFLICT"))
+            other << QString::number(r.status) + QLatin1Char(' ') + QString::fromUtf8(r.body);
+    }
+    if (ok != 1 || !other.isEmpty())
+        return QStringLiteral("%1 succeeded; unexpected: %2").arg(ok).arg(other.join(QStringLiteral(" | ")));
+    return {};
+}
 
 } // namespace
 
@@ -106,6 +138,47 @@ private Q_SLOTS:
         QCOMPARE(balanceFromRecords(server, account), expected);
         QCOMPARE(ledgerProblems(server, account), QString());
 
+        server.signal(SIGTERM);
+        QCOMPARE(server.waitForExit(), 0);
+    }
+
+    void aFlowIsReversedOnceAndADocumentConfirmedOnce()
+    {
+        TestServer server;
+        QVERIFY2(server.startCaiwu(), server.output().constData());
+        const ApiClient admin = signInAdmin(server);
+        const QString account = addAccount(server, QStringLiteral("红冲户"), 0);
+        const QString income = addCategory(server, QStringLiteral("收入"), QStringLiteral("income"));
+        const QString voucher = uploadVoucher(admin);
+        for (int round = 0; round < 5; ++round) {
+            const QString flow = admin.post("/api/flows", {{QStringLiteral("accountId"), account},
+                                                           {QStringLiteral("categoryId"), income},
+                                                           {QStringLiteral("bizDate"), QStringLiteral("2024-09-10")},
+                                                           {QStringLiteral("type"), QStringLiteral("income")},
+                                                           {QStringLiteral("amountCents"), 700},
+                                                           {QStringLiteral("voucherUrls"), QJsonArray{voucher}}})
+                                       .json().value(QStringLiteral("id")).toString();
+            QVERIFY(!flow.isEmpty());
+            const QString failure = onceOnly(eightAtOnce([&] { return admin.post("/api/flows/" + flow.toUtf8() + "/reverse"); }));
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            QCOMPARE(querySql(server, QStringLiteral("SELECT count(*) FROM cash_flows WHERE reversal_of_flow_id = ?"), {flow})
+                         .value(0).value(0).toInt(), 1);
+
+            const QString doc = admin.post("/api/ar/docs", {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 900}})
+                                    .json().value(QStringLiteral("id")).toString();
+            QVERIFY(!doc.isEmpty());
+            const QString confirmFailure = onceOnly(eightAtOnce([&] {
+                return admin.post("/api/ar/confirm", {{QStringLiteral("docId"), doc}, {QStringLiteral("accountId"), account},
+                                                      {QStringLiteral("categoryId"), income}, {QStringLiteral("bizDate"), QStringLiteral("2024-09-11")},
+                                                      {QStringLiteral("voucherUrl"), voucher}});
+            }));
+            QVERIFY2(confirmFailure.isEmpty(), qPrintable(confirmFailure));
+            QCOMPARE(querySql(server, QStringLiteral("SELECT count(*), sum(settle_amount_cents) FROM settlements WHERE doc_id = ?"), {doc})
+                         .value(0), (QVariantList{1, 900}));
+        }
+        // Five reversed flows and five confirmations: 5 × 900 is all that is left.
+        QCOMPARE(ledgerBalance(server, account), 4500);
+        QCOMPARE(ledgerProblems(server, account), QString());
         server.signal(SIGTERM);
         QCOMPARE(server.waitForExit(), 0);
     }

@@ -340,6 +340,15 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     const QString day = date.value_or(BusinessDate::today(m_timeZone));
     if (!BusinessDate::isValid(day))
         return AppError::field(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
+    // The write lock first, then the look: two clerks reversing at once queue here, and the
+    // second sees the first one's reversal (find() reads on this thread's connection, inside
+    // the transaction) instead of colliding with it on an index.
+    auto db = m_db.connection();
+    if (!db)
+        return db.error();
+    auto tx = Transaction::begin(*db);
+    if (!tx)
+        return tx.error();
     auto original = find(flowId, who); // within the caller's scope, or 404
     if (!original)
         return original.error();
@@ -347,13 +356,6 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
         return AppError::business(QStringLiteral("a reversal cannot itself be reversed"));
     if (original->value(QStringLiteral("isReversed")).toBool())
         return AppError::conflict(QStringLiteral("this flow has already been reversed"));
-
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
-    if (!tx)
-        return tx.error();
     NewCashFlow r;
     r.bizDate = day;
     r.type = original->value(QStringLiteral("type")).toString() == QLatin1String("income") ? QStringLiteral("expense")
