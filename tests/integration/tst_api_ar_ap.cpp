@@ -129,6 +129,9 @@ private Q_SLOTS:
         due.insert(QStringLiteral("dueDate"), QStringLiteral("2024-04-09"));
         QTest::newRow("due before issue") << due << QStringLiteral("dueDate");
         QTest::newRow("site") << with(QStringLiteral("siteId"), QStringLiteral("nope")) << QStringLiteral("siteId");
+        QTest::newRow("number shape") << with(QStringLiteral("docNo"), QStringLiteral("AR 2024/04")) << QStringLiteral("docNo");
+        // Too long for the automatic form: the day's numbering would run out of range after it.
+        QTest::newRow("number too long") << with(QStringLiteral("docNo"), QStringLiteral("AR20240401-4294967297")) << QStringLiteral("docNo");
         QTest::newRow("project") << with(QStringLiteral("departmentId"), QStringLiteral("nope")) << QStringLiteral("departmentId");
     }
     void badDocumentsAreRefused()

@@ -268,6 +268,16 @@ private Q_SLOTS:
         QCOMPARE(again.json().value(QStringLiteral("code")).toString(), QStringLiteral("DUPLICATE"));
         QCOMPARE(countRows(m_server, QStringLiteral("cash_flows")), flows);
         QCOMPARE(countRows(m_server, QStringLiteral("account_transactions")), ledger);
+        // A hand-typed number too long for the automatic form would break the day's numbering.
+        QJsonObject tooLong = d;
+        tooLong.insert(QStringLiteral("voucherNo"), QStringLiteral("JZ20230115-4294967297"));
+        expectRefused(m_admin.post("/api/flows", body(account, tooLong)), QStringLiteral("voucherNo"), flows, ledger);
+        QJsonObject nine = QJsonObject{{QStringLiteral("bizDate"), QStringLiteral("2023-01-17")}, {QStringLiteral("voucherNo"), QStringLiteral("JZ20230117-999999999")}};
+        QCOMPARE(record(body(account, nine)).value(QStringLiteral("voucherNo")).toString(), QStringLiteral("JZ20230117-999999999"));
+        QCOMPARE(record(body(account, {{QStringLiteral("bizDate"), QStringLiteral("2023-01-17")}})).value(QStringLiteral("voucherNo")).toString(),
+                 QStringLiteral("JZ20230117-1000000000"));
+        QCOMPARE(record(body(account, {{QStringLiteral("bizDate"), QStringLiteral("2023-01-17")}})).value(QStringLiteral("voucherNo")).toString(),
+                 QStringLiteral("JZ20230117-1000000001"));
         // next-voucher needs a date.
         QCOMPARE(m_admin.get("/api/flows/next-voucher").status, 400);
         QCOMPARE(m_admin.get("/api/flows/next-voucher?date=2023-13-01").status, 400);

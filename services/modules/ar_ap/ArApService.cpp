@@ -3,6 +3,7 @@
 #include "auth/AuthSession.h"
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
+#include "modules/DayNumbers.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/CashFlowService.h"
 #include "storage/Database.h"
@@ -12,7 +13,6 @@
 #include <QDate>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QTimeZone>
 #include <QUuid>
 
@@ -87,9 +87,9 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
         return AppError::field(QStringLiteral("dueDate"), QStringLiteral("dueDate must be a date on or after the issue date"));
     if (d.amountCents <= 0)
         return AppError::field(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
-    static const QRegularExpression numberShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    if (!d.docNo.isEmpty() && !numberShape.match(d.docNo).hasMatch())
-        return AppError::field(QStringLiteral("docNo"), QStringLiteral("docNo may hold letters, digits, '-' and '_' (at most 64)"));
+    if (!d.docNo.isEmpty())
+        if (auto bad = DayNumbers::checkManual(QStringLiteral("docNo"), d.docNo, d.kind))
+            return *bad;
 
     auto tx = Transaction::begin(m_db);
     if (!tx)
@@ -114,14 +114,10 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
     if (who.principal.scope != DataScope::All && (d.departmentId.isEmpty() || d.departmentId != who.principal.departmentId))
         return AppError::forbidden(QStringLiteral("you may only record documents for your own project"));
     if (d.docNo.isEmpty()) {
-        // Numbered under the write lock: the highest number of that day plus one.
-        const QString prefix = d.kind + QString(d.issueDate).remove(QLatin1Char('-')) + QLatin1Char('-');
-        auto n = Sql::run(db, QStringLiteral("SELECT COALESCE(MAX(CAST(substr(doc_no, ?) AS INTEGER)), 0) FROM ar_ap_docs "
-                                             "WHERE doc_no >= ? AND doc_no < ?"),
-                          {prefix.size() + 1, prefix, prefix.chopped(1) + QLatin1Char('.')}, QStringLiteral("number the document"));
-        if (!n)
-            return n.error();
-        d.docNo = prefix + QStringLiteral("%1").arg((n->next() ? n->value(0).toInt() : 0) + 1, 3, 10, QLatin1Char('0'));
+        auto no = DayNumbers::next(db, QStringLiteral("ar_ap_docs"), QStringLiteral("doc_no"), d.kind, d.issueDate);
+        if (!no)
+            return no.error();
+        d.docNo = *no;
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 now = Clock::nowMs();

@@ -4,6 +4,7 @@
 #include "auth/AuthSession.h"
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
+#include "modules/DayNumbers.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/vouchers/VoucherLinks.h"
 #include "storage/Database.h"
@@ -14,13 +15,14 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QTimeZone>
 #include <QUuid>
 
 namespace caiwu {
 
 namespace {
+
+const QString VoucherPrefix = QStringLiteral("JZ");
 
 const char *const FlowColumns =
     "f.id, f.voucher_no, f.biz_date, f.type, f.account_id, f.category_id, f.method, f.amount_cents, f.site_id, "
@@ -89,24 +91,6 @@ CashFlowService::CashFlowService(Database &db, AuditTrail &audit, std::function<
 {
 }
 
-QString CashFlowService::voucherNoFor(const QString &date, int number)
-{
-    return QStringLiteral("JZ%1-%2").arg(QString(date).remove(QLatin1Char('-'))).arg(number, 3, 10, QLatin1Char('0'));
-}
-
-// The highest number used on that date, plus one. Runs under the write lock when called from
-// insert(), so two clerks posting at once get different numbers; the unique index is the backstop.
-static Result<int> nextNumber(const QSqlDatabase &db, const QString &date)
-{
-    const QString prefix = CashFlowService::voucherNoFor(date, 0).chopped(3);
-    auto q = Sql::run(db, QStringLiteral("SELECT COALESCE(MAX(CAST(substr(voucher_no, ?) AS INTEGER)), 0) FROM cash_flows "
-                                         "WHERE voucher_no >= ? AND voucher_no < ?"),
-                      {prefix.size() + 1, prefix, prefix.chopped(1) + QLatin1Char('.')}, QStringLiteral("number the voucher"));
-    if (!q)
-        return q.error();
-    return (q->next() ? q->value(0).toInt() : 0) + 1;
-}
-
 Result<QString> CashFlowService::nextVoucherNo(const QString &date)
 {
     if (!BusinessDate::isValid(date))
@@ -114,10 +98,7 @@ Result<QString> CashFlowService::nextVoucherNo(const QString &date)
     auto db = m_db.connection();
     if (!db)
         return db.error();
-    auto n = nextNumber(*db, date);
-    if (!n)
-        return n.error();
-    return voucherNoFor(date, *n);
+    return DayNumbers::next(*db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, date);
 }
 
 Result<void> CashFlowService::checkVouchers(const QStringList &urls) const
@@ -174,10 +155,10 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
             return AppError::field(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(f.departmentId));
     }
     if (f.voucherNo.isEmpty()) {
-        auto n = nextNumber(db, f.bizDate);
-        if (!n)
-            return n.error();
-        f.voucherNo = voucherNoFor(f.bizDate, *n);
+        auto no = DayNumbers::next(db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, f.bizDate);
+        if (!no)
+            return no.error();
+        f.voucherNo = *no;
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto q = Sql::run(db, QStringLiteral(
@@ -229,9 +210,9 @@ Result<CashFlowService::Created> CashFlowService::record(const QSqlDatabase &db,
         return AppError::field(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
     if (!f.ownerScope.isEmpty() && f.ownerScope != QLatin1String("hq") && f.ownerScope != QLatin1String("department"))
         return AppError::field(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
-    static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    if (!f.voucherNo.isEmpty() && !voucherShape.match(f.voucherNo).hasMatch())
-        return AppError::field(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
+    if (!f.voucherNo.isEmpty())
+        if (auto bad = DayNumbers::checkManual(QStringLiteral("voucherNo"), f.voucherNo, VoucherPrefix))
+            return *bad;
     if (f.voucherUrls.isEmpty())
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
     if (auto ok = checkVouchers(f.voucherUrls); !ok)

@@ -70,9 +70,6 @@ public:
     Result<QJsonObject> list(const CashFlowQuery &query, const AuthSession &who);
     Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who, const QString &ip);
 
-    // "JZ" + the date without dashes + "-" + a number of at least three digits.
-    static QString voucherNoFor(const QString &date, int number);
-
 private:
     Result<void> checkVouchers(const QStringList &urls) const;
     Result<Created> insert(const QSqlDatabase &db, NewCashFlow flow, const QString &createdBy, const QString &reversalOf,
