@@ -252,6 +252,31 @@ private Q_SLOTS:
         QCOMPARE(fetch(viewerA, url).status, 404);
         QCOMPARE(fetch(viewerB, url).status, 404);
 
+        // Nobody else may make a record point at it to be let in: that is refused like a file
+        // that does not exist, and writes nothing.
+        const qint64 flows = countRows(m_server, QStringLiteral("cash_flows"));
+        const HttpReply borrowed = otherClerk.post("/api/flows", QJsonObject{{QStringLiteral("accountId"), m_account},
+                                                                            {QStringLiteral("categoryId"), m_category},
+                                                                            {QStringLiteral("bizDate"), QStringLiteral("2024-03-01")},
+                                                                            {QStringLiteral("type"), QStringLiteral("expense")},
+                                                                            {QStringLiteral("amountCents"), 1},
+                                                                            {QStringLiteral("voucherUrls"), QJsonArray{url}}});
+        QCOMPARE(borrowed.status, 400);
+        QCOMPARE(borrowed.json().value(QStringLiteral("details")).toObject().value(QStringLiteral("path")).toString(), QStringLiteral("voucherUrls[0]"));
+        QCOMPARE(countRows(m_server, QStringLiteral("cash_flows")), flows);
+        const ApiClient transferClerk = staff(QStringLiteral("transfer_clerk_b"), QStringLiteral("all"),
+                                              permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), {QStringLiteral("create")}));
+        const HttpReply viaTransfer = transferClerk.post("/api/account-transfers", {{QStringLiteral("transferDate"), QStringLiteral("2024-03-01")},
+                                                                                    {QStringLiteral("fromAccountId"), m_account},
+                                                                                    {QStringLiteral("toAccountId"), addAccount(m_server, QStringLiteral("另一户"))},
+                                                                                    {QStringLiteral("fromAmountCents"), 1},
+                                                                                    {QStringLiteral("toAmountCents"), 1},
+                                                                                    {QStringLiteral("voucherUrl"), url}});
+        QCOMPARE(viaTransfer.status, 400);
+        QCOMPARE(countRows(m_server, QStringLiteral("account_transfers")), 0);
+        QCOMPARE(fetch(otherClerk, url).status, 404);
+        QCOMPARE(fetch(transferClerk, url).status, 404);
+
         // A flow of project A references it: project A's viewers may now see it, B's may not.
         const HttpReply flow = clerk.post("/api/flows", QJsonObject{{QStringLiteral("accountId"), m_account},
                                                                    {QStringLiteral("categoryId"), m_category},

@@ -101,12 +101,23 @@ Result<QString> CashFlowService::nextVoucherNo(const QString &date)
     return DayNumbers::next(*db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, date);
 }
 
-Result<void> CashFlowService::checkVouchers(const QStringList &urls) const
+Result<void> CashFlowService::checkVouchers(const QSqlDatabase &db, const QStringList &urls, const AuthSession &who,
+                                            const QStringList &attached) const
 {
-    for (qsizetype i = 0; i < urls.size(); ++i)
-        if (!m_voucherExists(urls[i]))
+    for (qsizetype i = 0; i < urls.size(); ++i) {
+        bool usable = m_voucherExists(urls[i]);
+        if (usable && !attached.contains(urls[i])) {
+            auto readable = VoucherLinks::mayAttach(db, urls[i], who);
+            if (!readable)
+                return readable.error();
+            usable = *readable;
+        }
+        // Someone else's file is refused in the same words as a missing one: the answer must not
+        // tell whether a file with that hash exists.
+        if (!usable)
             return AppError::field(QStringLiteral("voucherUrls[%1]").arg(i),
-                           QStringLiteral("voucherUrls[%1] does not name an uploaded voucher; upload it first").arg(i));
+                                   QStringLiteral("voucherUrls[%1] does not name a voucher you uploaded; upload it first").arg(i));
+    }
     return {};
 }
 
@@ -215,7 +226,7 @@ Result<CashFlowService::Created> CashFlowService::record(const QSqlDatabase &db,
             return *bad;
     if (f.voucherUrls.isEmpty())
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
-    if (auto ok = checkVouchers(f.voucherUrls); !ok)
+    if (auto ok = checkVouchers(db, f.voucherUrls, who); !ok)
         return ok.error();
 
     const qint64 now = Clock::nowMs();
@@ -382,17 +393,20 @@ Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStri
 {
     if (urls.isEmpty())
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
-    if (auto ok = checkVouchers(urls); !ok)
-        return ok.error();
-    auto original = find(flowId, who);
-    if (!original)
-        return original.error();
     auto db = m_db.connection();
     if (!db)
         return db.error();
     auto tx = Transaction::begin(*db);
     if (!tx)
         return tx.error();
+    auto original = find(flowId, who);
+    if (!original)
+        return original.error();
+    QStringList attached;
+    for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
+        attached << v.toString();
+    if (auto ok = checkVouchers(*db, urls, who, attached); !ok)
+        return ok.error();
     const QString json = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(urls)).toJson(QJsonDocument::Compact));
     auto q = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET voucher_url = ?, version = version + 1 WHERE id = ?"),
                       {json, flowId}, QStringLiteral("replace the vouchers"));

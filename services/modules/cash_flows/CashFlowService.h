@@ -71,7 +71,10 @@ public:
     Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who, const QString &ip);
 
 private:
-    Result<void> checkVouchers(const QStringList &urls) const;
+    // Each URL names a stored voucher the caller may read (see VoucherLinks::mayAttach); those
+    // in `attached` (already on the record) are kept without the second test.
+    Result<void> checkVouchers(const QSqlDatabase &db, const QStringList &urls, const AuthSession &who,
+                               const QStringList &attached = {}) const;
     Result<Created> insert(const QSqlDatabase &db, NewCashFlow flow, const QString &createdBy, const QString &reversalOf,
                            qint64 now);
 

@@ -130,6 +130,13 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
                                           "give the amount the bank booked and the rate it applied")
                                .arg(t.toAmountCents).arg(QString::number(double(t.fromAmountCents) * *t.exchangeRate, 'f', 2)));
     }
+    for (const QString &url : t.voucherUrls) {
+        auto readable = VoucherLinks::mayAttach(*db, url, who);
+        if (!readable)
+            return readable.error();
+        if (!*readable) // in the words of a missing file: the answer must not tell whether it exists
+            return AppError::field(QStringLiteral("voucherUrl"), QStringLiteral("voucherUrl does not name a voucher you uploaded; upload it first"));
+    }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 now = Clock::nowMs();
     auto q = Sql::run(*db, QStringLiteral("INSERT INTO account_transfers (id, transfer_date, from_account_id, to_account_id, "
