@@ -362,6 +362,15 @@ private Q_SLOTS:
         }
         QCOMPARE(flow(id).value(QStringLiteral("voucherUrls")).toArray(), (QJsonArray{a, b}));
         QCOMPARE(m_admin.put("/api/flows/no-such-flow/voucher", {{QStringLiteral("voucherUrl"), a}}).status, 404);
+        // A client that read version 1 is behind: 409, and the list stays.
+        const HttpReply stale = m_admin.put("/api/flows/" + id.toUtf8() + "/voucher",
+                                            {{QStringLiteral("voucherUrl"), first}, {QStringLiteral("version"), 1}});
+        QCOMPARE(stale.status, 409);
+        QCOMPARE(stale.json().value(QStringLiteral("code")).toString(), QStringLiteral("CONFLICT"));
+        QCOMPARE(flow(id).value(QStringLiteral("voucherUrls")).toArray(), (QJsonArray{a, b}));
+        QCOMPARE(m_admin.put("/api/flows/" + id.toUtf8() + "/voucher", {{QStringLiteral("voucherUrl"), first}, {QStringLiteral("version"), 1.5}}).status, 400);
+        QCOMPARE(m_admin.put("/api/flows/" + id.toUtf8() + "/voucher", {{QStringLiteral("voucherUrls"), QJsonArray{b}}, {QStringLiteral("version"), 2}}).status, 200);
+        QCOMPARE(flow(id).value(QStringLiteral("version")).toInt(), 3);
         // The single-URL form replaces the list too.
         QCOMPARE(m_admin.put("/api/flows/" + id.toUtf8() + "/voucher", {{QStringLiteral("voucherUrl"), first}}).status, 200);
         QCOMPARE(flow(id).value(QStringLiteral("voucherUrls")).toArray(), QJsonArray{first});

@@ -130,9 +130,10 @@ void installCashFlowRoutes(Router &router, ModuleContext &context)
                        return body.error();
                    JsonFields in(*body);
                    const QStringList urls = voucherUrlsFrom(in);
+                   const auto version = in.optionalInteger(QStringLiteral("version"), 1, 1'000'000'000);
                    if (!in.ok())
                        return in.error();
-                   if (auto ok = flows->replaceVouchers(request.params.value(QStringLiteral("id")), urls, *request.session,
+                   if (auto ok = flows->replaceVouchers(request.params.value(QStringLiteral("id")), urls, version, *request.session,
                                                         request.clientAddress);
                        !ok)
                        return ok.error();

@@ -388,8 +388,8 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     return created;
 }
 
-Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who,
-                                              const QString &ip)
+Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStringList &urls, std::optional<qint64> version,
+                                              const AuthSession &who, const QString &ip)
 {
     if (urls.isEmpty())
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
@@ -402,6 +402,9 @@ Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStri
     auto original = find(flowId, who);
     if (!original)
         return original.error();
+    if (version && *version != original->value(QStringLiteral("version")).toInteger())
+        return AppError::conflict(QStringLiteral("the flow was changed meanwhile (it is at version %1, you sent %2); reload it and try again")
+                                      .arg(original->value(QStringLiteral("version")).toInteger()).arg(*version));
     QStringList attached;
     for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
         attached << v.toString();

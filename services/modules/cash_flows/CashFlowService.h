@@ -68,7 +68,9 @@ public:
     Result<QJsonObject> find(const QString &flowId, const AuthSession &who);
     // {results:[…]} (+ total when paged), newest business date first, within the caller's scope.
     Result<QJsonObject> list(const CashFlowQuery &query, const AuthSession &who);
-    Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who, const QString &ip);
+    // `version`, when given, is the flow's version the client last read: a stale one is a 409.
+    Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, std::optional<qint64> version,
+                                 const AuthSession &who, const QString &ip);
 
 private:
     // Each URL names a stored voucher the caller may read (see VoucherLinks::mayAttach); those
