@@ -130,10 +130,23 @@ private Q_SLOTS:
         QCOMPARE(countRows(m_server, QStringLiteral("cash_flows")), flows);
         QCOMPARE(countRows(m_server, QStringLiteral("account_transactions")), ledger);
 
-        // Create only: records, but does not browse.
+        // Create only: records, but does not browse; the form may still show the next number.
+        QCOMPARE(clerk.get("/api/flows/next-voucher?date=2024-08-01").status, 200);
         QCOMPARE(clerk.get("/api/flows").status, 403);
         QCOMPARE(clerk.get("/api/flows/" + m_flowA.toUtf8()).status, 403);
         QVERIFY(!recordAs(clerk, m_siteA).isEmpty());
+    }
+
+    void withoutAFlowRightNothingIsShown()
+    {
+        const ApiClient other = staff(QStringLiteral("transfer_only"), QStringLiteral("all"),
+                                      permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), {QStringLiteral("view"), QStringLiteral("create")}));
+        for (const QByteArray &target : {QByteArray("/api/flows"), QByteArray("/api/flows/") + m_flowA.toUtf8(),
+                                         QByteArray("/api/flows/next-voucher?date=2024-08-01")}) {
+            const HttpReply reply = other.get(target);
+            QVERIFY2(reply.status == 403, target.constData());
+            QCOMPARE(reply.json().value(QStringLiteral("code")).toString(), QStringLiteral("FORBIDDEN"));
+        }
     }
 
     void aProjectClerkSeesAndBooksOnlyTheirProject()
