@@ -24,7 +24,8 @@ class ApiArApTest : public QObject {
 private:
     TestServer m_server;
     ApiClient m_admin{0};
-    QString m_projectA, m_projectB, m_siteA, m_siteB, m_account, m_income, m_expense;
+    TwoProjects m_places;
+    QString m_account, m_income, m_expense;
 
     QJsonObject createDoc(const ApiClient &client, const QJsonObject &body, const QByteArray &family = "ar")
     {
@@ -36,12 +37,8 @@ private:
 
     QString flow(const QString &type, qint64 cents)
     {
-        const HttpReply reply = m_admin.post("/api/flows", {{QStringLiteral("accountId"), m_account},
-                                                            {QStringLiteral("categoryId"), type == QLatin1String("income") ? m_income : m_expense},
-                                                            {QStringLiteral("bizDate"), QStringLiteral("2024-04-10")},
-                                                            {QStringLiteral("type"), type},
-                                                            {QStringLiteral("amountCents"), cents},
-                                                            {QStringLiteral("voucherUrls"), QJsonArray{uploadVoucher(m_admin)}}});
+        const HttpReply reply = m_admin.post("/api/flows", cashFlowBody(m_account, type == QLatin1String("income") ? m_income : m_expense, type,
+                                                                        cents, QStringLiteral("2024-04-10"), uploadVoucher(m_admin)));
         return reply.json().value(QStringLiteral("id")).toString();
     }
 
@@ -63,22 +60,13 @@ private:
                 {QStringLiteral("bizDate"), QStringLiteral("2024-04-12")}, {QStringLiteral("voucherUrl"), uploadVoucher(m_admin)}};
     }
 
-    ApiClient staff(const QString &code, const QString &scope, const QJsonObject &permissions, const QString &project = {})
-    {
-        const QString position = addPosition(m_server, code, 2, scope, permissions);
-        return signInStaff(m_server, {code + QStringLiteral("@office.test"), QStringLiteral("staff-password-1"), position, project, {}, {}, true});
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_server.startCaiwu(), m_server.output().constData());
         m_admin = signInAdmin(m_server);
         QVERIFY(!m_admin.token().isEmpty());
-        m_projectA = addProject(m_server, QStringLiteral("项目甲"));
-        m_projectB = addProject(m_server, QStringLiteral("项目乙"));
-        m_siteA = addSite(m_server, m_projectA, QStringLiteral("甲站"));
-        m_siteB = addSite(m_server, m_projectB, QStringLiteral("乙站"));
+        m_places = addTwoProjects(m_server);
         m_account = addAccount(m_server, QStringLiteral("收款户"), 0);
         m_income = addCategory(m_server, QStringLiteral("工程款"), QStringLiteral("income"));
         m_expense = addCategory(m_server, QStringLiteral("分包款"), QStringLiteral("expense"));
@@ -148,13 +136,13 @@ private Q_SLOTS:
     void settlementsMoveTheStatus()
     {
         const QString doc = createDoc(m_admin, {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 100000},
-                                                {QStringLiteral("siteId"), m_siteA}}).value(QStringLiteral("id")).toString();
+                                                {QStringLiteral("siteId"), m_places.siteA}}).value(QStringLiteral("id")).toString();
         const QString first = flow(QStringLiteral("income"), 60000);
         QCOMPARE(settle(doc, first, 40000).status, 200);
         QJsonObject s = statement(doc);
         QCOMPARE(s.value(QStringLiteral("doc")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("partially_settled"));
         QCOMPARE(s.value(QStringLiteral("doc")).toObject().value(QStringLiteral("siteName")).toString(), QStringLiteral("甲站"));
-        QCOMPARE(s.value(QStringLiteral("doc")).toObject().value(QStringLiteral("departmentId")).toString(), m_projectA);
+        QCOMPARE(s.value(QStringLiteral("doc")).toObject().value(QStringLiteral("departmentId")).toString(), m_places.projectA);
         QCOMPARE(s.value(QStringLiteral("settledCents")).toInteger(), 40000);
         QCOMPARE(s.value(QStringLiteral("remainingCents")).toInteger(), 60000);
         QCOMPARE(s.value(QStringLiteral("settlements")).toArray().size(), 1);
@@ -255,8 +243,8 @@ private Q_SLOTS:
 
     void receivableAndPayableRightsAreSeparate()
     {
-        const ApiClient arClerk = staff(QStringLiteral("ar_clerk"), QStringLiteral("all"), rights(QStringLiteral("ar"), Everything));
-        const ApiClient apClerk = staff(QStringLiteral("ap_clerk"), QStringLiteral("all"), rights(QStringLiteral("ap"), Everything));
+        const ApiClient arClerk = signInWithPosition(m_server, QStringLiteral("ar_clerk"), QStringLiteral("all"), rights(QStringLiteral("ar"), Everything));
+        const ApiClient apClerk = signInWithPosition(m_server, QStringLiteral("ap_clerk"), QStringLiteral("all"), rights(QStringLiteral("ap"), Everything));
         const QString apDoc = createDoc(m_admin, {{QStringLiteral("amountCents"), 100}}, "ap").value(QStringLiteral("id")).toString();
         const qint64 docs = countRows(m_server, QStringLiteral("ar_ap_docs"));
 
@@ -274,7 +262,7 @@ private Q_SLOTS:
         QCOMPARE(apClerk.get("/api/ap/statement?docId=" + apDoc.toUtf8()).status, 200);
         QCOMPARE(createDoc(apClerk, {{QStringLiteral("amountCents"), 100}}, "ap").value(QStringLiteral("docNo")).toString().left(2), QStringLiteral("AP"));
 
-        const ApiClient viewer = staff(QStringLiteral("ar_viewer"), QStringLiteral("all"), rights(QStringLiteral("ar"), {QStringLiteral("view")}));
+        const ApiClient viewer = signInWithPosition(m_server, QStringLiteral("ar_viewer"), QStringLiteral("all"), rights(QStringLiteral("ar"), {QStringLiteral("view")}));
         QCOMPARE(viewer.get("/api/ar/docs").status, 200);
         QCOMPARE(viewer.post("/api/ar/docs", {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 100}}).status, 403);
         const ApiClient anonymous(m_server.port());
@@ -285,15 +273,15 @@ private Q_SLOTS:
 
     void aProjectClerkKeepsToTheirProject()
     {
-        const ApiClient clerk = staff(QStringLiteral("ar_clerk_a"), QStringLiteral("project"), rights(QStringLiteral("ar"), Everything), m_projectA);
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("ar_clerk_a"), QStringLiteral("project"), rights(QStringLiteral("ar"), Everything), m_places.projectA);
         const QString docB = createDoc(m_admin, {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 100},
-                                                 {QStringLiteral("siteId"), m_siteB}}).value(QStringLiteral("id")).toString();
+                                                 {QStringLiteral("siteId"), m_places.siteB}}).value(QStringLiteral("id")).toString();
         const QString docA = createDoc(clerk, {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 100},
-                                               {QStringLiteral("siteId"), m_siteA}}).value(QStringLiteral("id")).toString();
+                                               {QStringLiteral("siteId"), m_places.siteA}}).value(QStringLiteral("id")).toString();
         QVERIFY(!docA.isEmpty() && !docB.isEmpty());
         const qint64 docs = countRows(m_server, QStringLiteral("ar_ap_docs"));
         QCOMPARE(clerk.post("/api/ar/docs", {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 100},
-                                             {QStringLiteral("siteId"), m_siteB}}).status, 403);
+                                             {QStringLiteral("siteId"), m_places.siteB}}).status, 403);
         QCOMPARE(clerk.post("/api/ar/docs", {{QStringLiteral("kind"), QStringLiteral("AR")}, {QStringLiteral("amountCents"), 100}}).status, 403);
         QCOMPARE(countRows(m_server, QStringLiteral("ar_ap_docs")), docs);
         QSet<QString> seen;

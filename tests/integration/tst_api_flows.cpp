@@ -31,18 +31,13 @@ private:
     TestServer m_server;
     ApiClient m_admin{0};
     QString m_adminId;
-    QString m_projectA, m_projectB, m_siteA, m_siteB;
+    TwoProjects m_places;
     QString m_income, m_expense, m_inactive;
 
     // A valid body: an expense of 1.00 on `account`, with a freshly uploaded voucher.
     QJsonObject body(const QString &account, const QJsonObject &overrides = {})
     {
-        QJsonObject b{{QStringLiteral("accountId"), account},
-                      {QStringLiteral("categoryId"), m_expense},
-                      {QStringLiteral("bizDate"), QStringLiteral("2024-05-10")},
-                      {QStringLiteral("type"), QStringLiteral("expense")},
-                      {QStringLiteral("amountCents"), 100},
-                      {QStringLiteral("voucherUrls"), QJsonArray{uploadVoucher(m_admin)}}};
+        QJsonObject b = cashFlowBody(account, m_expense, QStringLiteral("expense"), 100, QStringLiteral("2024-05-10"), uploadVoucher(m_admin));
         for (auto it = overrides.begin(); it != overrides.end(); ++it)
             b.insert(it.key(), it.value());
         return b;
@@ -83,14 +78,11 @@ private Q_SLOTS:
         m_admin = signInAdmin(m_server);
         QVERIFY(!m_admin.token().isEmpty());
         m_adminId = querySql(m_server, QStringLiteral("SELECT id FROM employees WHERE email = 'admin@office.test'")).value(0).value(0).toString();
-        m_projectA = addProject(m_server, QStringLiteral("项目甲"));
-        m_projectB = addProject(m_server, QStringLiteral("项目乙"));
-        m_siteA = addSite(m_server, m_projectA, QStringLiteral("甲一站"));
-        m_siteB = addSite(m_server, m_projectB, QStringLiteral("乙一站"));
+        m_places = addTwoProjects(m_server);
         m_income = addCategory(m_server, QStringLiteral("工程款"), QStringLiteral("income"));
         m_expense = addCategory(m_server, QStringLiteral("材料费"), QStringLiteral("expense"));
         m_inactive = addAccount(m_server, QStringLiteral("已停用"), 0, QStringLiteral("CNY"), false);
-        QVERIFY(!m_siteB.isEmpty() && !m_income.isEmpty() && !m_expense.isEmpty() && !m_inactive.isEmpty());
+        QVERIFY(!m_places.siteB.isEmpty() && !m_income.isEmpty() && !m_expense.isEmpty() && !m_inactive.isEmpty());
     }
 
     void cleanupTestCase()
@@ -107,7 +99,7 @@ private Q_SLOTS:
                                                      {QStringLiteral("categoryId"), m_income},
                                                      {QStringLiteral("bizDate"), QStringLiteral("2022-01-03")},
                                                      {QStringLiteral("amountCents"), 10000},
-                                                     {QStringLiteral("siteId"), m_siteA},
+                                                     {QStringLiteral("siteId"), m_places.siteA},
                                                      {QStringLiteral("counterparty"), QStringLiteral("甲方公司")},
                                                      {QStringLiteral("method"), QStringLiteral("bank")},
                                                      {QStringLiteral("voucherUrls"), QJsonArray{voucher}}}));
@@ -121,8 +113,8 @@ private Q_SLOTS:
         QCOMPARE(f.value(QStringLiteral("amountCents")).toInteger(), 10000);
         QCOMPARE(f.value(QStringLiteral("accountName")).toString(), QStringLiteral("记账户"));
         QCOMPARE(f.value(QStringLiteral("categoryName")).toString(), QStringLiteral("工程款"));
-        QCOMPARE(f.value(QStringLiteral("siteName")).toString(), QStringLiteral("甲一站"));
-        QCOMPARE(f.value(QStringLiteral("departmentId")).toString(), m_projectA); // from the site
+        QCOMPARE(f.value(QStringLiteral("siteName")).toString(), QStringLiteral("甲站"));
+        QCOMPARE(f.value(QStringLiteral("departmentId")).toString(), m_places.projectA); // from the site
         QCOMPARE(f.value(QStringLiteral("counterparty")).toString(), QStringLiteral("甲方公司"));
         QCOMPARE(f.value(QStringLiteral("voucherUrls")).toArray(), QJsonArray{voucher});
         QCOMPARE(f.value(QStringLiteral("voucherUrl")).toString(), voucher);
@@ -142,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(ledgerBalance(m_server, account), 507450);
         QCOMPARE(ledgerProblems(m_server, account), QString());
         // An ownerScope of hq books the flow for headquarters even with a site.
-        const QJsonObject hq = record(body(account, {{QStringLiteral("siteId"), m_siteA}, {QStringLiteral("ownerScope"), QStringLiteral("hq")}}));
+        const QJsonObject hq = record(body(account, {{QStringLiteral("siteId"), m_places.siteA}, {QStringLiteral("ownerScope"), QStringLiteral("hq")}}));
         QVERIFY(flow(hq.value(QStringLiteral("id")).toString()).value(QStringLiteral("departmentId")).isNull());
     }
 
@@ -289,7 +281,7 @@ private Q_SLOTS:
         const QJsonObject original = record(body(account, {{QStringLiteral("type"), QStringLiteral("income")},
                                                            {QStringLiteral("categoryId"), m_income},
                                                            {QStringLiteral("amountCents"), 3000},
-                                                           {QStringLiteral("siteId"), m_siteB}}));
+                                                           {QStringLiteral("siteId"), m_places.siteB}}));
         const QString id = original.value(QStringLiteral("id")).toString();
         QCOMPARE(ledgerBalance(m_server, account), 83000);
 
@@ -304,7 +296,7 @@ private Q_SLOTS:
         QCOMPARE(r.value(QStringLiteral("amountCents")).toInteger(), 3000);
         QCOMPARE(r.value(QStringLiteral("isReversal")).toBool(), true);
         QCOMPARE(r.value(QStringLiteral("reversalOfFlowId")).toString(), id);
-        QCOMPARE(r.value(QStringLiteral("departmentId")).toString(), m_projectB);
+        QCOMPARE(r.value(QStringLiteral("departmentId")).toString(), m_places.projectB);
         QVERIFY(r.value(QStringLiteral("memo")).toString().contains(QStringLiteral("红冲")));
         QVERIFY(r.value(QStringLiteral("memo")).toString().contains(QStringLiteral("金额录错")));
         const QJsonObject o = flow(id);
@@ -420,12 +412,12 @@ private Q_SLOTS:
                 o.insert(it.key(), it.value());
             return record(body(acct, o)).value(QStringLiteral("id")).toString();
         };
-        const QString f1 = make(account, QStringLiteral("2020-07-01"), {{QStringLiteral("siteId"), m_siteA}, {QStringLiteral("memo"), QStringLiteral("水泥 50%")}});
-        const QString f2 = make(account, QStringLiteral("2020-07-15"), {{QStringLiteral("siteId"), m_siteB}, {QStringLiteral("categoryId"), cat2}});
+        const QString f1 = make(account, QStringLiteral("2020-07-01"), {{QStringLiteral("siteId"), m_places.siteA}, {QStringLiteral("memo"), QStringLiteral("水泥 50%")}});
+        const QString f2 = make(account, QStringLiteral("2020-07-15"), {{QStringLiteral("siteId"), m_places.siteB}, {QStringLiteral("categoryId"), cat2}});
         const QString f3 = make(account, QStringLiteral("2020-07-31"), {{QStringLiteral("type"), QStringLiteral("income")},
                                                                       {QStringLiteral("categoryId"), m_income},
                                                                       {QStringLiteral("counterparty"), QStringLiteral("乙方_物业")}});
-        const QString f4 = make(other, QStringLiteral("2020-07-15"), {{QStringLiteral("siteId"), m_siteA}});
+        const QString f4 = make(other, QStringLiteral("2020-07-15"), {{QStringLiteral("siteId"), m_places.siteA}});
         const QByteArray july = "from=2020-07-01&to=2020-07-31";
         struct Case {
             QByteArray query;
@@ -437,8 +429,8 @@ private Q_SLOTS:
             {"from=2020-07-15&to=2020-07-15", {f2, f4}},
             {july + "&accountId=" + account.toUtf8(), {f1, f2, f3}},
             {july + "&categoryId=" + cat2.toUtf8(), {f2}},
-            {july + "&siteId=" + m_siteA.toUtf8(), {f1, f4}},
-            {july + "&departmentId=" + m_projectB.toUtf8(), {f2}},
+            {july + "&siteId=" + m_places.siteA.toUtf8(), {f1, f4}},
+            {july + "&departmentId=" + m_places.projectB.toUtf8(), {f2}},
             {july + "&type=income", {f3}},
             {july + "&type=expense&accountId=" + account.toUtf8(), {f1, f2}},
             {july + "&search=" + QUrl::toPercentEncoding(QStringLiteral("水泥")), {f1}},

@@ -34,17 +34,14 @@ class ApiFlowsScopeTest : public QObject {
 private:
     TestServer m_server;
     ApiClient m_admin{0};
-    QString m_projectA, m_projectB, m_siteA, m_siteB, m_account, m_expense;
+    TwoProjects m_places;
+    QString m_account, m_expense;
     QString m_flowA, m_flowB, m_flowHq;   // recorded by the admin
 
     QJsonObject body(const ApiClient &uploader, const QString &site)
     {
-        QJsonObject b{{QStringLiteral("accountId"), m_account},
-                      {QStringLiteral("categoryId"), m_expense},
-                      {QStringLiteral("bizDate"), QStringLiteral("2024-08-01")},
-                      {QStringLiteral("type"), QStringLiteral("expense")},
-                      {QStringLiteral("amountCents"), 500},
-                      {QStringLiteral("voucherUrls"), QJsonArray{uploadVoucher(uploader)}}};
+        QJsonObject b = cashFlowBody(m_account, m_expense, QStringLiteral("expense"), 500, QStringLiteral("2024-08-01"),
+                                     uploadVoucher(uploader));
         if (!site.isEmpty())
             b.insert(QStringLiteral("siteId"), site);
         return b;
@@ -58,29 +55,17 @@ private:
         return reply.json().value(QStringLiteral("id")).toString();
     }
 
-    ApiClient staff(const QString &code, const QString &scope, const QJsonObject &rights, const QString &project = {},
-                    QString *employeeId = nullptr)
-    {
-        const QString position = addPosition(m_server, code, 2, scope, rights);
-        return signInStaff(m_server, {code + QStringLiteral("@office.test"), QStringLiteral("staff-password-1"), position, project,
-                                      {}, {}, true},
-                           employeeId);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_server.startCaiwu(), m_server.output().constData());
         m_admin = signInAdmin(m_server);
         QVERIFY(!m_admin.token().isEmpty());
-        m_projectA = addProject(m_server, QStringLiteral("项目甲"));
-        m_projectB = addProject(m_server, QStringLiteral("项目乙"));
-        m_siteA = addSite(m_server, m_projectA, QStringLiteral("甲站"));
-        m_siteB = addSite(m_server, m_projectB, QStringLiteral("乙站"));
+        m_places = addTwoProjects(m_server);
         m_account = addAccount(m_server, QStringLiteral("基本户"), 1000000);
         m_expense = addCategory(m_server, QStringLiteral("材料费"), QStringLiteral("expense"));
-        m_flowA = recordAs(m_admin, m_siteA);
-        m_flowB = recordAs(m_admin, m_siteB);
+        m_flowA = recordAs(m_admin, m_places.siteA);
+        m_flowB = recordAs(m_admin, m_places.siteB);
         m_flowHq = recordAs(m_admin, {});
         QVERIFY(!m_flowA.isEmpty() && !m_flowB.isEmpty() && !m_flowHq.isEmpty());
     }
@@ -106,15 +91,13 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, method);
         QFETCH(QByteArray, target);
-        const HttpReply reply = ApiClient(m_server.port()).call(method, target, QJsonObject{{QStringLiteral("x"), 1}});
-        QCOMPARE(reply.status, 401);
-        QCOMPARE(reply.json().value(QStringLiteral("code")).toString(), QStringLiteral("UNAUTHORIZED"));
+        QVERIFY(refusedWithoutToken(m_server.port(), method, target));
     }
 
     void eachRouteNeedsItsPermission()
     {
-        const ApiClient viewer = staff(QStringLiteral("viewer"), QStringLiteral("all"), flowRights({QStringLiteral("view")}));
-        const ApiClient clerk = staff(QStringLiteral("clerk"), QStringLiteral("all"), flowRights({QStringLiteral("create")}));
+        const ApiClient viewer = signInWithPosition(m_server, QStringLiteral("viewer"), QStringLiteral("all"), flowRights({QStringLiteral("view")}));
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("clerk"), QStringLiteral("all"), flowRights({QStringLiteral("create")}));
         const qint64 flows = countRows(m_server, QStringLiteral("cash_flows"));
         const qint64 ledger = countRows(m_server, QStringLiteral("account_transactions"));
 
@@ -122,7 +105,7 @@ private Q_SLOTS:
         QCOMPARE(viewer.get("/api/flows").status, 200);
         QCOMPARE(viewer.get("/api/flows/" + m_flowA.toUtf8()).status, 200);
         QCOMPARE(viewer.get("/api/flows/next-voucher?date=2024-08-01").status, 200);
-        const HttpReply post = viewer.post("/api/flows", body(m_admin, m_siteA));
+        const HttpReply post = viewer.post("/api/flows", body(m_admin, m_places.siteA));
         QCOMPARE(post.status, 403);
         QCOMPARE(post.json().value(QStringLiteral("code")).toString(), QStringLiteral("FORBIDDEN"));
         QCOMPARE(viewer.put("/api/flows/" + m_flowA.toUtf8() + "/voucher", {{QStringLiteral("voucherUrl"), uploadVoucher(m_admin)}}).status, 403);
@@ -134,12 +117,12 @@ private Q_SLOTS:
         QCOMPARE(clerk.get("/api/flows/next-voucher?date=2024-08-01").status, 200);
         QCOMPARE(clerk.get("/api/flows").status, 403);
         QCOMPARE(clerk.get("/api/flows/" + m_flowA.toUtf8()).status, 403);
-        QVERIFY(!recordAs(clerk, m_siteA).isEmpty());
+        QVERIFY(!recordAs(clerk, m_places.siteA).isEmpty());
     }
 
     void withoutAFlowRightNothingIsShown()
     {
-        const ApiClient other = staff(QStringLiteral("transfer_only"), QStringLiteral("all"),
+        const ApiClient other = signInWithPosition(m_server, QStringLiteral("transfer_only"), QStringLiteral("all"),
                                       permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), {QStringLiteral("view"), QStringLiteral("create")}));
         for (const QByteArray &target : {QByteArray("/api/flows"), QByteArray("/api/flows/") + m_flowA.toUtf8(),
                                          QByteArray("/api/flows/next-voucher?date=2024-08-01")}) {
@@ -151,20 +134,20 @@ private Q_SLOTS:
 
     void aProjectClerkSeesAndBooksOnlyTheirProject()
     {
-        const ApiClient clerk = staff(QStringLiteral("clerk_a"), QStringLiteral("project"), flowRights(AllFlowRights), m_projectA);
-        const QString own = recordAs(clerk, m_siteA);
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("clerk_a"), QStringLiteral("project"), flowRights(AllFlowRights), m_places.projectA);
+        const QString own = recordAs(clerk, m_places.siteA);
         QVERIFY(!own.isEmpty());
-        QCOMPARE(m_admin.get("/api/flows/" + own.toUtf8()).json().value(QStringLiteral("departmentId")).toString(), m_projectA);
+        QCOMPARE(m_admin.get("/api/flows/" + own.toUtf8()).json().value(QStringLiteral("departmentId")).toString(), m_places.projectA);
 
         const qint64 flows = countRows(m_server, QStringLiteral("cash_flows"));
         const qint64 ledger = countRows(m_server, QStringLiteral("account_transactions"));
         // Another project's site, another project named outright, or headquarters: refused, nothing written.
-        QJsonObject toB = body(clerk, m_siteB);
+        QJsonObject toB = body(clerk, m_places.siteB);
         QCOMPARE(clerk.post("/api/flows", toB).status, 403);
         QJsonObject namedB = body(clerk, {});
-        namedB.insert(QStringLiteral("departmentId"), m_projectB);
+        namedB.insert(QStringLiteral("departmentId"), m_places.projectB);
         QCOMPARE(clerk.post("/api/flows", namedB).status, 403);
-        QJsonObject hq = body(clerk, m_siteA);
+        QJsonObject hq = body(clerk, m_places.siteA);
         hq.insert(QStringLiteral("ownerScope"), QStringLiteral("hq"));
         QCOMPARE(clerk.post("/api/flows", hq).status, 403);
         QCOMPARE(clerk.post("/api/flows", body(clerk, {})).status, 403);
@@ -179,8 +162,8 @@ private Q_SLOTS:
         QVERIFY(!seen.contains(m_flowHq));
         QCOMPARE(clerk.get("/api/flows?limit=500").json().value(QStringLiteral("total")).toInt(), seen.size());
         // A filter cannot widen the scope.
-        QVERIFY(listed(clerk, "?departmentId=" + m_projectB.toUtf8()).isEmpty());
-        QVERIFY(listed(clerk, "?siteId=" + m_siteB.toUtf8()).isEmpty());
+        QVERIFY(listed(clerk, "?departmentId=" + m_places.projectB.toUtf8()).isEmpty());
+        QVERIFY(listed(clerk, "?siteId=" + m_places.siteB.toUtf8()).isEmpty());
         // Out of scope looks like nothing at all.
         QCOMPARE(clerk.get("/api/flows/" + m_flowB.toUtf8()).status, 404);
         QCOMPARE(clerk.put("/api/flows/" + m_flowB.toUtf8() + "/voucher", {{QStringLiteral("voucherUrl"), uploadVoucher(clerk)}}).status, 404);
@@ -193,11 +176,11 @@ private Q_SLOTS:
     void aSelfScopedClerkSeesOnlyTheirOwnFlows()
     {
         QString employee;
-        const ApiClient clerk = staff(QStringLiteral("clerk_self"), QStringLiteral("self"), flowRights(AllFlowRights), m_projectA, &employee);
-        const QString own = recordAs(clerk, m_siteA);
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("clerk_self"), QStringLiteral("self"), flowRights(AllFlowRights), m_places.projectA, &employee);
+        const QString own = recordAs(clerk, m_places.siteA);
         QVERIFY(!own.isEmpty());
         QCOMPARE(listed(clerk), QSet<QString>{own});
-        QCOMPARE(listed(clerk, "?siteId=" + m_siteA.toUtf8()), QSet<QString>{own});
+        QCOMPARE(listed(clerk, "?siteId=" + m_places.siteA.toUtf8()), QSet<QString>{own});
         QCOMPARE(clerk.get("/api/flows/" + m_flowA.toUtf8()).status, 404); // same project, someone else's
         QCOMPARE(m_admin.get("/api/flows/" + own.toUtf8()).json().value(QStringLiteral("createdBy")).toString(), employee);
     }
@@ -205,18 +188,18 @@ private Q_SLOTS:
     void aGroupScopeFallsBackToOwnFlows()
     {
         // Flows carry no group (org department): a group-scoped clerk sees their own, as the reference.
-        const ApiClient clerk = staff(QStringLiteral("clerk_group"), QStringLiteral("group"), flowRights(AllFlowRights), m_projectB);
-        const QString own = recordAs(clerk, m_siteB);
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("clerk_group"), QStringLiteral("group"), flowRights(AllFlowRights), m_places.projectB);
+        const QString own = recordAs(clerk, m_places.siteB);
         QVERIFY(!own.isEmpty());
         QCOMPARE(listed(clerk), QSet<QString>{own});
     }
 
     void aProjectScopeWithoutAProjectSeesNothing()
     {
-        const ApiClient clerk = staff(QStringLiteral("clerk_nowhere"), QStringLiteral("project"), flowRights(AllFlowRights));
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("clerk_nowhere"), QStringLiteral("project"), flowRights(AllFlowRights));
         QVERIFY(listed(clerk).isEmpty());
         const qint64 flows = countRows(m_server, QStringLiteral("cash_flows"));
-        QCOMPARE(clerk.post("/api/flows", body(clerk, m_siteA)).status, 403);
+        QCOMPARE(clerk.post("/api/flows", body(clerk, m_places.siteA)).status, 403);
         QCOMPARE(countRows(m_server, QStringLiteral("cash_flows")), flows);
     }
 };

@@ -34,9 +34,8 @@ private:
 
     ApiClient staff(const QString &code, const QStringList &transferRights)
     {
-        const QString position = addPosition(m_server, code, 1, QStringLiteral("all"),
-                                             permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), transferRights));
-        return signInStaff(m_server, {code + QStringLiteral("@office.test"), QStringLiteral("staff-password-1"), position, {}, {}, {}, true});
+        return signInWithPosition(m_server, code, QStringLiteral("all"),
+                                  permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), transferRights));
     }
 
 private Q_SLOTS:

@@ -30,7 +30,8 @@ class ApiVouchersTest : public QObject {
 private:
     TestServer m_server;
     ApiClient m_admin{0};
-    QString m_projectA, m_projectB, m_siteA, m_account, m_category;
+    TwoProjects m_places;
+    QString m_account, m_category;
 
     // The voucher files on disk, complete ones and temporary ones alike.
     QStringList filesOnDisk()
@@ -42,13 +43,6 @@ private:
         return files;
     }
 
-    ApiClient staff(const QString &code, const QString &scope, const QJsonObject &permissions, const QString &project = {})
-    {
-        const QString position = addPosition(m_server, code, 2, scope, permissions);
-        return signInStaff(m_server, {code + QStringLiteral("@office.test"), QStringLiteral("staff-password-1"), position,
-                                      project, {}, {}, true});
-    }
-
     HttpReply fetch(const ApiClient &client, const QString &url) { return client.get(url.toUtf8()); }
 
 private Q_SLOTS:
@@ -58,12 +52,10 @@ private Q_SLOTS:
         QVERIFY2(m_server.startCaiwu(), m_server.output().constData());
         m_admin = signInAdmin(m_server);
         QVERIFY(!m_admin.token().isEmpty());
-        m_projectA = addProject(m_server, QStringLiteral("项目甲"));
-        m_projectB = addProject(m_server, QStringLiteral("项目乙"));
-        m_siteA = addSite(m_server, m_projectA, QStringLiteral("站点一"));
+        m_places = addTwoProjects(m_server);
         m_account = addAccount(m_server, QStringLiteral("基本户"), 100000);
         m_category = addCategory(m_server, QStringLiteral("办公费"), QStringLiteral("expense"));
-        QVERIFY(!m_siteA.isEmpty() && !m_account.isEmpty() && !m_category.isEmpty());
+        QVERIFY(!m_places.siteB.isEmpty() && !m_account.isEmpty() && !m_category.isEmpty());
     }
 
     void cleanupTestCase()
@@ -226,12 +218,12 @@ private Q_SLOTS:
 
     void uploadingNeedsARightToRecord()
     {
-        const ApiClient viewer = staff(QStringLiteral("flow_viewer_only"), QStringLiteral("all"), matrix({QStringLiteral("view")}));
+        const ApiClient viewer = signInWithPosition(m_server, QStringLiteral("flow_viewer_only"), QStringLiteral("all"), matrix({QStringLiteral("view")}));
         const HttpReply reply = uploadFile(viewer, jpegFile("viewer"));
         QCOMPARE(reply.status, 403);
         QCOMPARE(reply.json().value(QStringLiteral("code")).toString(), QStringLiteral("FORBIDDEN"));
         // Any one of the recording rights is enough, not only finance.flow.create.
-        const ApiClient transferClerk = staff(QStringLiteral("transfer_clerk"), QStringLiteral("all"),
+        const ApiClient transferClerk = signInWithPosition(m_server, QStringLiteral("transfer_clerk"), QStringLiteral("all"),
                                               permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), {QStringLiteral("create")}));
         QCOMPARE(uploadFile(transferClerk, jpegFile("transfer clerk")).status, 200);
     }
@@ -239,10 +231,10 @@ private Q_SLOTS:
     void aVoucherIsReadOnlyByWhoMaySeeIt()
     {
         // The uploader: a clerk of project A who records but may not browse flows.
-        const ApiClient clerk = staff(QStringLiteral("clerk_a"), QStringLiteral("project"), matrix({QStringLiteral("create")}), m_projectA);
-        const ApiClient otherClerk = staff(QStringLiteral("clerk_other"), QStringLiteral("all"), matrix({QStringLiteral("create")}));
-        const ApiClient viewerA = staff(QStringLiteral("viewer_a"), QStringLiteral("project"), matrix({QStringLiteral("view")}), m_projectA);
-        const ApiClient viewerB = staff(QStringLiteral("viewer_b"), QStringLiteral("project"), matrix({QStringLiteral("view")}), m_projectB);
+        const ApiClient clerk = signInWithPosition(m_server, QStringLiteral("clerk_a"), QStringLiteral("project"), matrix({QStringLiteral("create")}), m_places.projectA);
+        const ApiClient otherClerk = signInWithPosition(m_server, QStringLiteral("clerk_other"), QStringLiteral("all"), matrix({QStringLiteral("create")}));
+        const ApiClient viewerA = signInWithPosition(m_server, QStringLiteral("viewer_a"), QStringLiteral("project"), matrix({QStringLiteral("view")}), m_places.projectA);
+        const ApiClient viewerB = signInWithPosition(m_server, QStringLiteral("viewer_b"), QStringLiteral("project"), matrix({QStringLiteral("view")}), m_places.projectB);
         const QString url = uploadVoucher(clerk);
         QVERIFY(!url.isEmpty());
 
@@ -255,16 +247,12 @@ private Q_SLOTS:
         // Nobody else may make a record point at it to be let in: that is refused like a file
         // that does not exist, and writes nothing.
         const qint64 flows = countRows(m_server, QStringLiteral("cash_flows"));
-        const HttpReply borrowed = otherClerk.post("/api/flows", QJsonObject{{QStringLiteral("accountId"), m_account},
-                                                                            {QStringLiteral("categoryId"), m_category},
-                                                                            {QStringLiteral("bizDate"), QStringLiteral("2024-03-01")},
-                                                                            {QStringLiteral("type"), QStringLiteral("expense")},
-                                                                            {QStringLiteral("amountCents"), 1},
-                                                                            {QStringLiteral("voucherUrls"), QJsonArray{url}}});
+        const HttpReply borrowed = otherClerk.post("/api/flows", cashFlowBody(m_account, m_category, QStringLiteral("expense"), 1,
+                                                                              QStringLiteral("2024-03-01"), url));
         QCOMPARE(borrowed.status, 400);
         QCOMPARE(borrowed.json().value(QStringLiteral("details")).toObject().value(QStringLiteral("path")).toString(), QStringLiteral("voucherUrls[0]"));
         QCOMPARE(countRows(m_server, QStringLiteral("cash_flows")), flows);
-        const ApiClient transferClerk = staff(QStringLiteral("transfer_clerk_b"), QStringLiteral("all"),
+        const ApiClient transferClerk = signInWithPosition(m_server, QStringLiteral("transfer_clerk_b"), QStringLiteral("all"),
                                               permissionMatrix(QStringLiteral("finance"), QStringLiteral("transfer"), {QStringLiteral("create")}));
         const HttpReply viaTransfer = transferClerk.post("/api/account-transfers", {{QStringLiteral("transferDate"), QStringLiteral("2024-03-01")},
                                                                                     {QStringLiteral("fromAccountId"), m_account},
@@ -278,13 +266,9 @@ private Q_SLOTS:
         QCOMPARE(fetch(transferClerk, url).status, 404);
 
         // A flow of project A references it: project A's viewers may now see it, B's may not.
-        const HttpReply flow = clerk.post("/api/flows", QJsonObject{{QStringLiteral("accountId"), m_account},
-                                                                   {QStringLiteral("categoryId"), m_category},
-                                                                   {QStringLiteral("siteId"), m_siteA},
-                                                                   {QStringLiteral("bizDate"), QStringLiteral("2024-03-01")},
-                                                                   {QStringLiteral("type"), QStringLiteral("expense")},
-                                                                   {QStringLiteral("amountCents"), 1234},
-                                                                   {QStringLiteral("voucherUrls"), QJsonArray{url}}});
+        QJsonObject inA = cashFlowBody(m_account, m_category, QStringLiteral("expense"), 1234, QStringLiteral("2024-03-01"), url);
+        inA.insert(QStringLiteral("siteId"), m_places.siteA);
+        const HttpReply flow = clerk.post("/api/flows", inA);
         QCOMPARE(flow.status, 200);
         QCOMPARE(fetch(viewerA, url).status, 200);
         QCOMPARE(fetch(viewerA, url).body.left(3), QByteArray("\xFF\xD8\xFF"));

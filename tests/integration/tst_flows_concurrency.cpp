@@ -92,12 +92,9 @@ private Q_SLOTS:
                     const qint64 amount = 1 + random.bounded(999'999);
                     // Three days, posted in any order: many posts land before existing rows.
                     const QString date = QStringLiteral("2024-09-0%1").arg(1 + random.bounded(3));
-                    const HttpReply reply = client.post("/api/flows", {{QStringLiteral("accountId"), account},
-                                                                       {QStringLiteral("categoryId"), isIncome ? income : expense},
-                                                                       {QStringLiteral("bizDate"), date},
-                                                                       {QStringLiteral("type"), isIncome ? QStringLiteral("income") : QStringLiteral("expense")},
-                                                                       {QStringLiteral("amountCents"), amount},
-                                                                       {QStringLiteral("voucherUrls"), QJsonArray{voucher}}});
+                    const HttpReply reply = client.post("/api/flows", cashFlowBody(account, isIncome ? income : expense,
+                                                                                   isIncome ? QStringLiteral("income") : QStringLiteral("expense"),
+                                                                                   amount, date, voucher));
                     if (reply.status != 200) {
                         run.failures << QString::number(reply.status) + QLatin1Char(' ') + QString::fromUtf8(reply.body);
                         continue;
@@ -151,12 +148,8 @@ private Q_SLOTS:
         const QString income = addCategory(server, QStringLiteral("收入"), QStringLiteral("income"));
         const QString voucher = uploadVoucher(admin);
         for (int round = 0; round < 5; ++round) {
-            const QString flow = admin.post("/api/flows", {{QStringLiteral("accountId"), account},
-                                                           {QStringLiteral("categoryId"), income},
-                                                           {QStringLiteral("bizDate"), QStringLiteral("2024-09-10")},
-                                                           {QStringLiteral("type"), QStringLiteral("income")},
-                                                           {QStringLiteral("amountCents"), 700},
-                                                           {QStringLiteral("voucherUrls"), QJsonArray{voucher}}})
+            const QString flow = admin.post("/api/flows", cashFlowBody(account, income, QStringLiteral("income"), 700,
+                                                                       QStringLiteral("2024-09-10"), voucher))
                                        .json().value(QStringLiteral("id")).toString();
             QVERIFY(!flow.isEmpty());
             const QString failure = onceOnly(eightAtOnce([&] { return admin.post("/api/flows/" + flow.toUtf8() + "/reverse"); }));

@@ -73,12 +73,8 @@ private:
     bool recordFlow(int index, const QString &type, qint64 cents, const QString &date)
     {
         Account &account = m_accounts[index];
-        const QJsonObject created = post("/api/flows", {{QStringLiteral("accountId"), account.id},
-                                                        {QStringLiteral("categoryId"), type == QLatin1String("income") ? m_income : m_expense},
-                                                        {QStringLiteral("bizDate"), date},
-                                                        {QStringLiteral("type"), type},
-                                                        {QStringLiteral("amountCents"), cents},
-                                                        {QStringLiteral("voucherUrls"), QJsonArray{m_voucher}}});
+        const QJsonObject created = post("/api/flows", cashFlowBody(account.id, type == QLatin1String("income") ? m_income : m_expense,
+                                                                    type, cents, date, m_voucher));
         if (created.isEmpty())
             return false;
         account.movements[date] += type == QLatin1String("income") ? cents : -cents;

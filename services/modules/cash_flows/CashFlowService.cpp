@@ -335,12 +335,10 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     // The write lock first, then the look: two clerks reversing at once queue here, and the
     // second sees the first one's reversal (find() reads on this thread's connection, inside
     // the transaction) instead of colliding with it on an index.
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
+    auto tx = Transaction::begin(m_db);
     if (!tx)
         return tx.error();
+    const QSqlDatabase &db = tx->db();
     auto original = find(flowId, who); // within the caller's scope, or 404
     if (!original)
         return original.error();
@@ -365,11 +363,11 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
         r.voucherUrls << v.toString();
     const qint64 now = Clock::nowMs();
-    auto created = insert(*db, r, who.userId, flowId, now);
+    auto created = insert(db, r, who.userId, flowId, now);
     if (!created)
         return created.error();
     // Marked in the same transaction, and only if nobody reversed it meanwhile.
-    auto mark = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET is_reversed = 1, reversed_by_flow_id = ?, version = version + 1 "
+    auto mark = Sql::run(db, QStringLiteral("UPDATE cash_flows SET is_reversed = 1, reversed_by_flow_id = ?, version = version + 1 "
                                              "WHERE id = ? AND is_reversed = 0"),
                          {created->id, flowId}, QStringLiteral("mark the flow reversed"));
     if (!mark)
@@ -393,12 +391,10 @@ Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStri
 {
     if (urls.isEmpty())
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
+    auto tx = Transaction::begin(m_db); // find() below reads inside it, on this thread's connection
     if (!tx)
         return tx.error();
+    const QSqlDatabase &db = tx->db();
     auto original = find(flowId, who);
     if (!original)
         return original.error();
@@ -408,14 +404,14 @@ Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStri
     QStringList attached;
     for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
         attached << v.toString();
-    if (auto ok = checkVouchers(*db, urls, who, attached); !ok)
+    if (auto ok = checkVouchers(db, urls, who, attached); !ok)
         return ok.error();
     const QString json = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(urls)).toJson(QJsonDocument::Compact));
-    auto q = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET voucher_url = ?, version = version + 1 WHERE id = ?"),
+    auto q = Sql::run(db, QStringLiteral("UPDATE cash_flows SET voucher_url = ?, version = version + 1 WHERE id = ?"),
                       {json, flowId}, QStringLiteral("replace the vouchers"));
     if (!q)
         return q.error();
-    if (auto linked = VoucherLinks::replace(*db, QStringLiteral("cash_flow"), flowId, urls); !linked)
+    if (auto linked = VoucherLinks::replace(db, QStringLiteral("cash_flow"), flowId, urls); !linked)
         return linked.error();
     if (auto ok = m_audit.record({who.userId, QStringLiteral("update"), QStringLiteral("cash_flow"), flowId,
                                   QJsonObject{{QStringLiteral("from"), original->value(QStringLiteral("voucherUrls"))},

@@ -96,13 +96,11 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
     if (t.fromAmountCents <= 0 || t.toAmountCents <= 0)
         return AppError::field(QStringLiteral("fromAmountCents"), QStringLiteral("both amounts must be positive whole numbers of cents"));
 
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
+    auto tx = Transaction::begin(m_db);
     if (!tx)
         return tx.error();
-    auto accounts = Sql::run(*db, QStringLiteral("SELECT id, currency, active FROM accounts WHERE id IN (?, ?)"),
+    const QSqlDatabase &db = tx->db();
+    auto accounts = Sql::run(db, QStringLiteral("SELECT id, currency, active FROM accounts WHERE id IN (?, ?)"),
                              {t.fromAccountId, t.toAccountId}, QStringLiteral("read the accounts"));
     if (!accounts)
         return accounts.error();
@@ -131,7 +129,7 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
                                .arg(t.toAmountCents).arg(QString::number(double(t.fromAmountCents) * *t.exchangeRate, 'f', 2)));
     }
     for (const QString &url : t.voucherUrls) {
-        auto readable = VoucherLinks::mayAttach(*db, url, who);
+        auto readable = VoucherLinks::mayAttach(db, url, who);
         if (!readable)
             return readable.error();
         if (!*readable) // in the words of a missing file: the answer must not tell whether it exists
@@ -139,7 +137,7 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 now = Clock::nowMs();
-    auto q = Sql::run(*db, QStringLiteral("INSERT INTO account_transfers (id, transfer_date, from_account_id, to_account_id, "
+    auto q = Sql::run(db, QStringLiteral("INSERT INTO account_transfers (id, transfer_date, from_account_id, to_account_id, "
                                           "from_currency, to_currency, from_amount_cents, to_amount_cents, exchange_rate, memo, "
                                           "voucher_url, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                       {id, t.transferDate, t.fromAccountId, t.toAccountId, fromCurrency, toCurrency, t.fromAmountCents,
@@ -151,11 +149,11 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
                       QStringLiteral("record the transfer"));
     if (!q)
         return q.error();
-    if (auto linked = VoucherLinks::replace(*db, QStringLiteral("account_transfer"), id, t.voucherUrls); !linked)
+    if (auto linked = VoucherLinks::replace(db, QStringLiteral("account_transfer"), id, t.voucherUrls); !linked)
         return linked.error();
-    if (auto out = Ledger::post(*db, {t.fromAccountId, id, t.transferDate, Ledger::Kind::TransferOut, t.fromAmountCents, now}); !out)
+    if (auto out = Ledger::post(db, {t.fromAccountId, id, t.transferDate, Ledger::Kind::TransferOut, t.fromAmountCents, now}); !out)
         return out.error();
-    if (auto in = Ledger::post(*db, {t.toAccountId, id, t.transferDate, Ledger::Kind::TransferIn, t.toAmountCents, now}); !in)
+    if (auto in = Ledger::post(db, {t.toAccountId, id, t.transferDate, Ledger::Kind::TransferIn, t.toAmountCents, now}); !in)
         return in.error();
     if (auto ok = m_audit.record({who.userId, QStringLiteral("create"), QStringLiteral("account_transfer"), id,
                                   QJsonObject{{QStringLiteral("fromAccountId"), t.fromAccountId},

@@ -3,7 +3,7 @@
 #include "TestServer.h"
 
 #include <QAtomicInteger>
-#include <QTest>
+#include <QJsonArray>
 #include <QUuid>
 
 namespace {
@@ -40,6 +40,24 @@ QString addSite(const TestServer &server, const QString &projectId, const QStrin
     const bool ok = execSql(server, QStringLiteral("INSERT INTO sites (id, department_id, name, created_at) VALUES (?, ?, ?, 0)"),
                             {id, projectId, name});
     return ok ? id : QString();
+}
+
+TwoProjects addTwoProjects(const TestServer &server)
+{
+    TwoProjects p;
+    p.projectA = addProject(server, QStringLiteral("项目甲"));
+    p.projectB = addProject(server, QStringLiteral("项目乙"));
+    p.siteA = addSite(server, p.projectA, QStringLiteral("甲站"));
+    p.siteB = addSite(server, p.projectB, QStringLiteral("乙站"));
+    return p;
+}
+
+QJsonObject cashFlowBody(const QString &accountId, const QString &categoryId, const QString &type, qint64 cents,
+                         const QString &bizDate, const QString &voucherUrl)
+{
+    return {{QStringLiteral("accountId"), accountId}, {QStringLiteral("categoryId"), categoryId},
+            {QStringLiteral("bizDate"), bizDate},     {QStringLiteral("type"), type},
+            {QStringLiteral("amountCents"), cents},   {QStringLiteral("voucherUrls"), QJsonArray{voucherUrl}}};
 }
 
 QByteArray jpegFile(const QByteArray &filler)

@@ -3,6 +3,7 @@
 #include "ApiClient.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 class TestServer;
@@ -18,6 +19,17 @@ QString addAccount(const TestServer &server, const QString &name, qint64 opening
 QString addCategory(const TestServer &server, const QString &name, const QString &kind);
 // A site of a project.
 QString addSite(const TestServer &server, const QString &projectId, const QString &name);
+
+// Two projects with a site each: what data-scope cases are made of.
+struct TwoProjects {
+    QString projectA, projectB;
+    QString siteA, siteB;   // of projectA, of projectB
+};
+TwoProjects addTwoProjects(const TestServer &server);
+
+// The body of POST /api/flows.
+QJsonObject cashFlowBody(const QString &accountId, const QString &categoryId, const QString &type, qint64 cents,
+                         const QString &bizDate, const QString &voucherUrl);
 
 // Small but real files of each accepted type: the magic bytes, then `filler` so that two
 // calls with different fillers give different files (different content-hash keys).
