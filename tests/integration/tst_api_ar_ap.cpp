@@ -117,6 +117,9 @@ private Q_SLOTS:
         due.insert(QStringLiteral("dueDate"), QStringLiteral("2024-04-09"));
         QTest::newRow("due before issue") << due << QStringLiteral("dueDate");
         QTest::newRow("site") << with(QStringLiteral("siteId"), QStringLiteral("nope")) << QStringLiteral("siteId");
+        const QString closed = addSite(m_server, m_places.projectA, QStringLiteral("已关站"));
+        execSql(m_server, QStringLiteral("UPDATE sites SET active = 0 WHERE id = ?"), {closed});
+        QTest::newRow("closed site") << with(QStringLiteral("siteId"), closed) << QStringLiteral("siteId");
         QTest::newRow("number shape") << with(QStringLiteral("docNo"), QStringLiteral("AR 2024/04")) << QStringLiteral("docNo");
         // Too long for the automatic form: the day's numbering would run out of range after it.
         QTest::newRow("number too long") << with(QStringLiteral("docNo"), QStringLiteral("AR20240401-4294967297")) << QStringLiteral("docNo");

@@ -208,6 +208,8 @@ private Q_SLOTS:
         QTest::newRow("unknown category") << QStringLiteral("categoryId") << QJsonValue(QStringLiteral("no-such-category"));
         QTest::newRow("income category on an expense") << QStringLiteral("categoryId") << QJsonValue(QStringLiteral("@income"));
         QTest::newRow("unknown site") << QStringLiteral("siteId") << QJsonValue(QStringLiteral("no-such-site"));
+        QTest::newRow("inactive category") << QStringLiteral("categoryId") << QJsonValue(QStringLiteral("@inactiveCategory"));
+        QTest::newRow("inactive site") << QStringLiteral("siteId") << QJsonValue(QStringLiteral("@inactiveSite"));
         QTest::newRow("unknown project") << QStringLiteral("departmentId") << QJsonValue(QStringLiteral("no-such-project"));
         QTest::newRow("no such date") << QStringLiteral("bizDate") << QJsonValue(QStringLiteral("2024-02-30"));
         QTest::newRow("date format") << QStringLiteral("bizDate") << QJsonValue(QStringLiteral("10/05/2024"));
@@ -225,6 +227,14 @@ private Q_SLOTS:
             value = m_inactive;
         if (value == QJsonValue(QStringLiteral("@income")))
             value = m_income;
+        if (value == QJsonValue(QStringLiteral("@inactiveCategory"))) {
+            value = addCategory(m_server, QStringLiteral("停用类别"), QStringLiteral("expense"));
+            QVERIFY(execSql(m_server, QStringLiteral("UPDATE categories SET active = 0 WHERE id = ?"), {value.toString()}));
+        }
+        if (value == QJsonValue(QStringLiteral("@inactiveSite"))) {
+            value = addSite(m_server, m_places.projectA, QStringLiteral("已关站"));
+            QVERIFY(execSql(m_server, QStringLiteral("UPDATE sites SET active = 0 WHERE id = ?"), {value.toString()}));
+        }
         if (value.isNull())
             b.remove(field);
         else
@@ -317,12 +327,17 @@ private Q_SLOTS:
         QCOMPARE(ledgerBalance(m_server, account), 80000);
     }
 
-    void aReversalOnAnInactiveAccountStillWorks()
+    void aReversalOnRetiredMasterDataStillWorks()
     {
-        // Closing an account must not trap a mistake on it.
+        // Closing an account, a category or a site must not trap a mistake on it.
         const QString account = addAccount(m_server, QStringLiteral("将停用"), 1000);
-        const QString id = record(body(account)).value(QStringLiteral("id")).toString();
+        const QString category = addCategory(m_server, QStringLiteral("将停用类别"), QStringLiteral("expense"));
+        const QString site = addSite(m_server, m_places.projectB, QStringLiteral("将关站"));
+        const QString id = record(body(account, {{QStringLiteral("categoryId"), category}, {QStringLiteral("siteId"), site}}))
+                               .value(QStringLiteral("id")).toString();
         QVERIFY(execSql(m_server, QStringLiteral("UPDATE accounts SET active = 0 WHERE id = ?"), {account}));
+        QVERIFY(execSql(m_server, QStringLiteral("UPDATE categories SET active = 0 WHERE id = ?"), {category}));
+        QVERIFY(execSql(m_server, QStringLiteral("UPDATE sites SET active = 0 WHERE id = ?"), {site}));
         QCOMPARE(m_admin.post("/api/flows/" + id.toUtf8() + "/reverse", {{QStringLiteral("bizDate"), QStringLiteral("2024-13-01")}}).status, 400);
         QCOMPARE(m_admin.post("/api/flows/" + id.toUtf8() + "/reverse").status, 200);
         QCOMPARE(ledgerBalance(m_server, account), 1000);

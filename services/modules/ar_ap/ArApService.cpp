@@ -96,11 +96,14 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
         return tx.error();
     const QSqlDatabase &db = tx->db();
     if (!d.siteId.isEmpty()) {
-        auto site = Sql::run(db, QStringLiteral("SELECT department_id FROM sites WHERE id = ?"), {d.siteId}, QStringLiteral("read the site"));
+        auto site = Sql::run(db, QStringLiteral("SELECT department_id, active FROM sites WHERE id = ?"), {d.siteId},
+                             QStringLiteral("read the site"));
         if (!site)
             return site.error();
         if (!site->next())
             return AppError::field(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(d.siteId));
+        if (site->value(1).toInt() != 1)
+            return AppError::field(QStringLiteral("siteId"), QStringLiteral("the site is closed (no longer active)"));
         if (d.departmentId.isEmpty())
             d.departmentId = site->value(0).toString();
     }

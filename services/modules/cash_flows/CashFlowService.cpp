@@ -135,23 +135,28 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         return AppError::field(QStringLiteral("accountId"), QStringLiteral("the account is not active"));
     account->finish();
     if (!f.categoryId.isEmpty()) {
-        auto category = Sql::run(db, QStringLiteral("SELECT kind FROM categories WHERE id = ?"), {f.categoryId},
+        auto category = Sql::run(db, QStringLiteral("SELECT kind, active FROM categories WHERE id = ?"), {f.categoryId},
                                  QStringLiteral("read the category"));
         if (!category)
             return category.error();
         if (!category->next())
             return AppError::field(QStringLiteral("categoryId"), QStringLiteral("no category with id %1").arg(f.categoryId));
+        // As for accounts: retired master data takes no new flows, but a reversal still undoes an old one.
+        if (category->value(1).toInt() != 1 && reversalOf.isEmpty())
+            return AppError::field(QStringLiteral("categoryId"), QStringLiteral("the category is no longer in use"));
         if (category->value(0).toString() != f.type && reversalOf.isEmpty())
             return AppError::field(QStringLiteral("categoryId"), QStringLiteral("the category is for %1, not %2")
                                                              .arg(category->value(0).toString(), f.type));
     }
     if (!f.siteId.isEmpty()) {
-        auto site = Sql::run(db, QStringLiteral("SELECT department_id FROM sites WHERE id = ?"), {f.siteId},
+        auto site = Sql::run(db, QStringLiteral("SELECT department_id, active FROM sites WHERE id = ?"), {f.siteId},
                              QStringLiteral("read the site"));
         if (!site)
             return site.error();
         if (!site->next())
             return AppError::field(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(f.siteId));
+        if (site->value(1).toInt() != 1 && reversalOf.isEmpty())
+            return AppError::field(QStringLiteral("siteId"), QStringLiteral("the site is closed (no longer active)"));
         if (f.departmentId.isEmpty())
             f.departmentId = site->value(0).toString(); // a site belongs to one project
     }
