@@ -405,7 +405,9 @@ private Q_SLOTS:
             QStringLiteral("post /api/auth/logout"), QStringLiteral("get /api/my-permissions"),
             QStringLiteral("post /api/auth/request-my-reset-link"), QStringLiteral("get /api/permission-config"),
             // Checks one of several recording rights itself / serves only who may see a referencing record.
-            QStringLiteral("post /api/upload/voucher"), QStringLiteral("get /api/vouchers/{path}")};
+            QStringLiteral("post /api/upload/voucher"), QStringLiteral("get /api/vouchers/{path}"),
+            // finance.flow.view or finance.flow.create, checked by the route.
+            QStringLiteral("get /api/flows/next-voucher")};
         const QJsonObject paths = httpRequest(m_server.port(), "GET", "/api/doc").json().value(QStringLiteral("paths")).toObject();
         int guarded = 0;
         for (auto path = paths.begin(); path != paths.end(); ++path) {

@@ -39,7 +39,7 @@ void installArApRoutes(Router &router, ModuleContext &context)
 {
     auto flows = std::make_shared<CashFlowService>(context.database, context.audit, context.voucherExists,
                                                    context.config.string(QStringLiteral("office.timezone")));
-    auto docs = std::make_shared<ArApService>(context.database, context.audit, *flows,
+    auto docs = std::make_shared<ArApService>(context.database, context.audit, flows,
                                               context.config.string(QStringLiteral("office.timezone")));
     const QString tag = QStringLiteral("ar-ap");
 

@@ -3,6 +3,7 @@
 #include "auth/AuthSession.h"
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
+#include "modules/DayNumbers.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/CashFlowService.h"
 #include "storage/Database.h"
@@ -12,7 +13,6 @@
 #include <QDate>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QTimeZone>
 #include <QUuid>
 
@@ -61,10 +61,10 @@ QString statusFor(qint64 settled, qint64 amount)
 
 } // namespace
 
-ArApService::ArApService(Database &db, AuditTrail &audit, CashFlowService &flows, QString timeZone)
+ArApService::ArApService(Database &db, AuditTrail &audit, std::shared_ptr<CashFlowService> flows, QString timeZone)
     : m_db(db)
     , m_audit(audit)
-    , m_flows(flows)
+    , m_flows(std::move(flows))
     , m_timeZone(std::move(timeZone))
 {
 }
@@ -87,20 +87,23 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
         return AppError::field(QStringLiteral("dueDate"), QStringLiteral("dueDate must be a date on or after the issue date"));
     if (d.amountCents <= 0)
         return AppError::field(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
-    static const QRegularExpression numberShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    if (!d.docNo.isEmpty() && !numberShape.match(d.docNo).hasMatch())
-        return AppError::field(QStringLiteral("docNo"), QStringLiteral("docNo may hold letters, digits, '-' and '_' (at most 64)"));
+    if (!d.docNo.isEmpty())
+        if (auto bad = DayNumbers::checkManual(QStringLiteral("docNo"), d.docNo, d.kind))
+            return *bad;
 
     auto tx = Transaction::begin(m_db);
     if (!tx)
         return tx.error();
     const QSqlDatabase &db = tx->db();
     if (!d.siteId.isEmpty()) {
-        auto site = Sql::run(db, QStringLiteral("SELECT department_id FROM sites WHERE id = ?"), {d.siteId}, QStringLiteral("read the site"));
+        auto site = Sql::run(db, QStringLiteral("SELECT department_id, active FROM sites WHERE id = ?"), {d.siteId},
+                             QStringLiteral("read the site"));
         if (!site)
             return site.error();
         if (!site->next())
             return AppError::field(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(d.siteId));
+        if (site->value(1).toInt() != 1)
+            return AppError::field(QStringLiteral("siteId"), QStringLiteral("the site is closed (no longer active)"));
         if (d.departmentId.isEmpty())
             d.departmentId = site->value(0).toString();
     }
@@ -114,14 +117,10 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
     if (who.principal.scope != DataScope::All && (d.departmentId.isEmpty() || d.departmentId != who.principal.departmentId))
         return AppError::forbidden(QStringLiteral("you may only record documents for your own project"));
     if (d.docNo.isEmpty()) {
-        // Numbered under the write lock: the highest number of that day plus one.
-        const QString prefix = d.kind + QString(d.issueDate).remove(QLatin1Char('-')) + QLatin1Char('-');
-        auto n = Sql::run(db, QStringLiteral("SELECT COALESCE(MAX(CAST(substr(doc_no, ?) AS INTEGER)), 0) FROM ar_ap_docs "
-                                             "WHERE doc_no >= ? AND doc_no < ?"),
-                          {prefix.size() + 1, prefix, prefix.chopped(1) + QLatin1Char('.')}, QStringLiteral("number the document"));
-        if (!n)
-            return n.error();
-        d.docNo = prefix + QStringLiteral("%1").arg((n->next() ? n->value(0).toInt() : 0) + 1, 3, 10, QLatin1Char('0'));
+        auto no = DayNumbers::next(db, QStringLiteral("ar_ap_docs"), QStringLiteral("doc_no"), d.kind, d.issueDate);
+        if (!no)
+            return no.error();
+        d.docNo = *no;
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 now = Clock::nowMs();
@@ -197,7 +196,7 @@ Result<QString> ArApService::settle(const QString &docId, const QString &flowId,
     auto doc = find(docId, who);
     if (!doc)
         return doc.error();
-    auto flow = m_flows.find(flowId, who);
+    auto flow = m_flows->find(flowId, who);
     if (!flow)
         return flow.error().status == 404 ? AppError::field(QStringLiteral("flowId"), QStringLiteral("no cash flow with id %1").arg(flowId))
                                           : flow.error();
@@ -327,7 +326,7 @@ Result<ArApService::Created> ArApService::confirm(const Confirmation &c, const A
     flow.memo = c.memo.isEmpty() ? QStringLiteral("%1 确认").arg(state->value(5).toString()) : c.memo;
     flow.voucherUrls = c.voucherUrls;
     state->finish();
-    auto recorded = m_flows.record(db, flow, who, ip);
+    auto recorded = m_flows->record(db, flow, who, ip);
     if (!recorded)
         return recorded.error();
     const qint64 now = Clock::nowMs();

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 namespace caiwu {
 
 class AuditTrail;
@@ -44,7 +46,9 @@ struct Confirmation {
 // settlement and the status change commit together.
 class ArApService {
 public:
-    ArApService(Database &db, AuditTrail &audit, CashFlowService &flows, QString timeZone);
+    // Shares the cash-flow service: a confirmation records its flow through it, so it must live
+    // as long as this service does (the route installer's copy goes out of scope).
+    ArApService(Database &db, AuditTrail &audit, std::shared_ptr<CashFlowService> flows, QString timeZone);
 
     struct Created {
         QString id;
@@ -67,7 +71,7 @@ private:
 
     Database &m_db;
     AuditTrail &m_audit;
-    CashFlowService &m_flows;
+    std::shared_ptr<CashFlowService> m_flows;
     QString m_timeZone;
 };
 

@@ -3,6 +3,7 @@
 #include "CashFlowService.h"
 #include "core/Json.h"
 #include "core/JsonFields.h"
+#include "auth/AuthSession.h"
 #include "http/Router.h"
 #include "modules/ModuleContext.h"
 #include "modules/QueryParams.h"
@@ -50,9 +51,16 @@ void installCashFlowRoutes(Router &router, ModuleContext &context)
     auto flows = std::make_shared<CashFlowService>(context.database, context.audit, context.voucherExists,
                                                    context.config.string(QStringLiteral("office.timezone")));
 
-    router.add({"GET", QStringLiteral("/api/flows/next-voucher"), QStringLiteral("The next voucher number for a date"), Tag,
-                Access::Authenticated, QStringLiteral("finance.flow.view")},
+    // The recording form shows the number it will get, so a clerk who may record but not browse
+    // flows may ask too.
+    router.add({"GET", QStringLiteral("/api/flows/next-voucher"),
+                QStringLiteral("The next voucher number for a date (finance.flow.view or finance.flow.create)"), Tag,
+                Access::Authenticated},
                [flows](HttpRequest &request) -> Result<HttpResponse> {
+                   const Principal &who = request.session->principal;
+                   if (!Permissions::allows(who, QStringLiteral("finance.flow.create")))
+                       if (auto ok = Permissions::require(who, QStringLiteral("finance.flow.view")); !ok)
+                           return ok.error();
                    auto no = flows->nextVoucherNo(request.queryValue(QStringLiteral("date")));
                    if (!no)
                        return no.error();
@@ -130,9 +138,10 @@ void installCashFlowRoutes(Router &router, ModuleContext &context)
                        return body.error();
                    JsonFields in(*body);
                    const QStringList urls = voucherUrlsFrom(in);
+                   const auto version = in.optionalInteger(QStringLiteral("version"), 1, 1'000'000'000);
                    if (!in.ok())
                        return in.error();
-                   if (auto ok = flows->replaceVouchers(request.params.value(QStringLiteral("id")), urls, *request.session,
+                   if (auto ok = flows->replaceVouchers(request.params.value(QStringLiteral("id")), urls, version, *request.session,
                                                         request.clientAddress);
                        !ok)
                        return ok.error();

@@ -4,6 +4,7 @@
 #include "auth/AuthSession.h"
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
+#include "modules/DayNumbers.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/vouchers/VoucherLinks.h"
 #include "storage/Database.h"
@@ -14,13 +15,14 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QTimeZone>
 #include <QUuid>
 
 namespace caiwu {
 
 namespace {
+
+const QString VoucherPrefix = QStringLiteral("JZ");
 
 const char *const FlowColumns =
     "f.id, f.voucher_no, f.biz_date, f.type, f.account_id, f.category_id, f.method, f.amount_cents, f.site_id, "
@@ -89,24 +91,6 @@ CashFlowService::CashFlowService(Database &db, AuditTrail &audit, std::function<
 {
 }
 
-QString CashFlowService::voucherNoFor(const QString &date, int number)
-{
-    return QStringLiteral("JZ%1-%2").arg(QString(date).remove(QLatin1Char('-'))).arg(number, 3, 10, QLatin1Char('0'));
-}
-
-// The highest number used on that date, plus one. Runs under the write lock when called from
-// insert(), so two clerks posting at once get different numbers; the unique index is the backstop.
-static Result<int> nextNumber(const QSqlDatabase &db, const QString &date)
-{
-    const QString prefix = CashFlowService::voucherNoFor(date, 0).chopped(3);
-    auto q = Sql::run(db, QStringLiteral("SELECT COALESCE(MAX(CAST(substr(voucher_no, ?) AS INTEGER)), 0) FROM cash_flows "
-                                         "WHERE voucher_no >= ? AND voucher_no < ?"),
-                      {prefix.size() + 1, prefix, prefix.chopped(1) + QLatin1Char('.')}, QStringLiteral("number the voucher"));
-    if (!q)
-        return q.error();
-    return (q->next() ? q->value(0).toInt() : 0) + 1;
-}
-
 Result<QString> CashFlowService::nextVoucherNo(const QString &date)
 {
     if (!BusinessDate::isValid(date))
@@ -114,18 +98,26 @@ Result<QString> CashFlowService::nextVoucherNo(const QString &date)
     auto db = m_db.connection();
     if (!db)
         return db.error();
-    auto n = nextNumber(*db, date);
-    if (!n)
-        return n.error();
-    return voucherNoFor(date, *n);
+    return DayNumbers::next(*db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, date);
 }
 
-Result<void> CashFlowService::checkVouchers(const QStringList &urls) const
+Result<void> CashFlowService::checkVouchers(const QSqlDatabase &db, const QStringList &urls, const AuthSession &who,
+                                            const QStringList &attached) const
 {
-    for (qsizetype i = 0; i < urls.size(); ++i)
-        if (!m_voucherExists(urls[i]))
+    for (qsizetype i = 0; i < urls.size(); ++i) {
+        bool usable = m_voucherExists(urls[i]);
+        if (usable && !attached.contains(urls[i])) {
+            auto readable = VoucherLinks::mayAttach(db, urls[i], who);
+            if (!readable)
+                return readable.error();
+            usable = *readable;
+        }
+        // Someone else's file is refused in the same words as a missing one: the answer must not
+        // tell whether a file with that hash exists.
+        if (!usable)
             return AppError::field(QStringLiteral("voucherUrls[%1]").arg(i),
-                           QStringLiteral("voucherUrls[%1] does not name an uploaded voucher; upload it first").arg(i));
+                                   QStringLiteral("voucherUrls[%1] does not name a voucher you uploaded; upload it first").arg(i));
+    }
     return {};
 }
 
@@ -143,23 +135,28 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         return AppError::field(QStringLiteral("accountId"), QStringLiteral("the account is not active"));
     account->finish();
     if (!f.categoryId.isEmpty()) {
-        auto category = Sql::run(db, QStringLiteral("SELECT kind FROM categories WHERE id = ?"), {f.categoryId},
+        auto category = Sql::run(db, QStringLiteral("SELECT kind, active FROM categories WHERE id = ?"), {f.categoryId},
                                  QStringLiteral("read the category"));
         if (!category)
             return category.error();
         if (!category->next())
             return AppError::field(QStringLiteral("categoryId"), QStringLiteral("no category with id %1").arg(f.categoryId));
+        // As for accounts: retired master data takes no new flows, but a reversal still undoes an old one.
+        if (category->value(1).toInt() != 1 && reversalOf.isEmpty())
+            return AppError::field(QStringLiteral("categoryId"), QStringLiteral("the category is no longer in use"));
         if (category->value(0).toString() != f.type && reversalOf.isEmpty())
             return AppError::field(QStringLiteral("categoryId"), QStringLiteral("the category is for %1, not %2")
                                                              .arg(category->value(0).toString(), f.type));
     }
     if (!f.siteId.isEmpty()) {
-        auto site = Sql::run(db, QStringLiteral("SELECT department_id FROM sites WHERE id = ?"), {f.siteId},
+        auto site = Sql::run(db, QStringLiteral("SELECT department_id, active FROM sites WHERE id = ?"), {f.siteId},
                              QStringLiteral("read the site"));
         if (!site)
             return site.error();
         if (!site->next())
             return AppError::field(QStringLiteral("siteId"), QStringLiteral("no site with id %1").arg(f.siteId));
+        if (site->value(1).toInt() != 1 && reversalOf.isEmpty())
+            return AppError::field(QStringLiteral("siteId"), QStringLiteral("the site is closed (no longer active)"));
         if (f.departmentId.isEmpty())
             f.departmentId = site->value(0).toString(); // a site belongs to one project
     }
@@ -174,10 +171,10 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
             return AppError::field(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(f.departmentId));
     }
     if (f.voucherNo.isEmpty()) {
-        auto n = nextNumber(db, f.bizDate);
-        if (!n)
-            return n.error();
-        f.voucherNo = voucherNoFor(f.bizDate, *n);
+        auto no = DayNumbers::next(db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, f.bizDate);
+        if (!no)
+            return no.error();
+        f.voucherNo = *no;
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto q = Sql::run(db, QStringLiteral(
@@ -232,12 +229,12 @@ Result<CashFlowService::Created> CashFlowService::record(const QSqlDatabase &db,
         return AppError::field(QStringLiteral("amountCents"), QStringLiteral("amountCents must be a positive whole number of cents"));
     if (!f.ownerScope.isEmpty() && f.ownerScope != QLatin1String("hq") && f.ownerScope != QLatin1String("department"))
         return AppError::field(QStringLiteral("ownerScope"), QStringLiteral("ownerScope must be hq or department"));
-    static const QRegularExpression voucherShape(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    if (!f.voucherNo.isEmpty() && !voucherShape.match(f.voucherNo).hasMatch())
-        return AppError::field(QStringLiteral("voucherNo"), QStringLiteral("voucherNo may hold letters, digits, '-' and '_' (at most 64)"));
+    if (!f.voucherNo.isEmpty())
+        if (auto bad = DayNumbers::checkManual(QStringLiteral("voucherNo"), f.voucherNo, VoucherPrefix))
+            return *bad;
     if (f.voucherUrls.isEmpty() && !f.voucherOptional)
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
-    if (auto ok = checkVouchers(f.voucherUrls); !ok)
+    if (auto ok = checkVouchers(db, f.voucherUrls, who); !ok)
         return ok.error();
 
     const qint64 now = Clock::nowMs();
@@ -343,6 +340,13 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     const QString day = date.value_or(BusinessDate::today(m_timeZone));
     if (!BusinessDate::isValid(day))
         return AppError::field(QStringLiteral("date"), QStringLiteral("date must be YYYY-MM-DD"));
+    // The write lock first, then the look: two clerks reversing at once queue here, and the
+    // second sees the first one's reversal (find() reads on this thread's connection, inside
+    // the transaction) instead of colliding with it on an index.
+    auto tx = Transaction::begin(m_db);
+    if (!tx)
+        return tx.error();
+    const QSqlDatabase &db = tx->db();
     auto original = find(flowId, who); // within the caller's scope, or 404
     if (!original)
         return original.error();
@@ -350,13 +354,6 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
         return AppError::business(QStringLiteral("a reversal cannot itself be reversed"));
     if (original->value(QStringLiteral("isReversed")).toBool())
         return AppError::conflict(QStringLiteral("this flow has already been reversed"));
-
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
-    if (!tx)
-        return tx.error();
     NewCashFlow r;
     r.bizDate = day;
     r.type = original->value(QStringLiteral("type")).toString() == QLatin1String("income") ? QStringLiteral("expense")
@@ -374,11 +371,11 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
         r.voucherUrls << v.toString();
     const qint64 now = Clock::nowMs();
-    auto created = insert(*db, r, who.userId, flowId, now);
+    auto created = insert(db, r, who.userId, flowId, now);
     if (!created)
         return created.error();
     // Marked in the same transaction, and only if nobody reversed it meanwhile.
-    auto mark = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET is_reversed = 1, reversed_by_flow_id = ?, version = version + 1 "
+    auto mark = Sql::run(db, QStringLiteral("UPDATE cash_flows SET is_reversed = 1, reversed_by_flow_id = ?, version = version + 1 "
                                              "WHERE id = ? AND is_reversed = 0"),
                          {created->id, flowId}, QStringLiteral("mark the flow reversed"));
     if (!mark)
@@ -397,28 +394,32 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
     return created;
 }
 
-Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who,
-                                              const QString &ip)
+Result<void> CashFlowService::replaceVouchers(const QString &flowId, const QStringList &urls, std::optional<qint64> version,
+                                              const AuthSession &who, const QString &ip)
 {
     if (urls.isEmpty())
         return AppError::field(QStringLiteral("voucherUrls"), QStringLiteral("attach at least one voucher"));
-    if (auto ok = checkVouchers(urls); !ok)
-        return ok.error();
+    auto tx = Transaction::begin(m_db); // find() below reads inside it, on this thread's connection
+    if (!tx)
+        return tx.error();
+    const QSqlDatabase &db = tx->db();
     auto original = find(flowId, who);
     if (!original)
         return original.error();
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
-    if (!tx)
-        return tx.error();
+    if (version && *version != original->value(QStringLiteral("version")).toInteger())
+        return AppError::conflict(QStringLiteral("the flow was changed meanwhile (it is at version %1, you sent %2); reload it and try again")
+                                      .arg(original->value(QStringLiteral("version")).toInteger()).arg(*version));
+    QStringList attached;
+    for (const QJsonValue &v : original->value(QStringLiteral("voucherUrls")).toArray())
+        attached << v.toString();
+    if (auto ok = checkVouchers(db, urls, who, attached); !ok)
+        return ok.error();
     const QString json = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(urls)).toJson(QJsonDocument::Compact));
-    auto q = Sql::run(*db, QStringLiteral("UPDATE cash_flows SET voucher_url = ?, version = version + 1 WHERE id = ?"),
+    auto q = Sql::run(db, QStringLiteral("UPDATE cash_flows SET voucher_url = ?, version = version + 1 WHERE id = ?"),
                       {json, flowId}, QStringLiteral("replace the vouchers"));
     if (!q)
         return q.error();
-    if (auto linked = VoucherLinks::replace(*db, QStringLiteral("cash_flow"), flowId, urls); !linked)
+    if (auto linked = VoucherLinks::replace(db, QStringLiteral("cash_flow"), flowId, urls); !linked)
         return linked.error();
     if (auto ok = m_audit.record({who.userId, QStringLiteral("update"), QStringLiteral("cash_flow"), flowId,
                                   QJsonObject{{QStringLiteral("from"), original->value(QStringLiteral("voucherUrls"))},

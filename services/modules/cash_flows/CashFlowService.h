@@ -69,13 +69,15 @@ public:
     Result<QJsonObject> find(const QString &flowId, const AuthSession &who);
     // {results:[…]} (+ total when paged), newest business date first, within the caller's scope.
     Result<QJsonObject> list(const CashFlowQuery &query, const AuthSession &who);
-    Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, const AuthSession &who, const QString &ip);
-
-    // "JZ" + the date without dashes + "-" + a number of at least three digits.
-    static QString voucherNoFor(const QString &date, int number);
+    // `version`, when given, is the flow's version the client last read: a stale one is a 409.
+    Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, std::optional<qint64> version,
+                                 const AuthSession &who, const QString &ip);
 
 private:
-    Result<void> checkVouchers(const QStringList &urls) const;
+    // Each URL names a stored voucher the caller may read (see VoucherLinks::mayAttach); those
+    // in `attached` (already on the record) are kept without the second test.
+    Result<void> checkVouchers(const QSqlDatabase &db, const QStringList &urls, const AuthSession &who,
+                               const QStringList &attached = {}) const;
     Result<Created> insert(const QSqlDatabase &db, NewCashFlow flow, const QString &createdBy, const QString &reversalOf,
                            qint64 now);
 

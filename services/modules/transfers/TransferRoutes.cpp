@@ -73,7 +73,7 @@ void installTransferRoutes(Router &router, ModuleContext &context)
                    if (!in.ok())
                        return in.error();
                    if (!t.voucherUrls.isEmpty() && ctx->voucherExists && !ctx->voucherExists(t.voucherUrls.first()))
-                       return AppError::validation(QStringLiteral("voucherUrl does not name an uploaded voucher; upload it first"),
+                       return AppError::validation(QStringLiteral("voucherUrl does not name a voucher you uploaded; upload it first"),
                                                    QJsonObject{{QStringLiteral("path"), QStringLiteral("voucherUrl")}});
                    auto id = transfers->create(t, *request.session, request.clientAddress);
                    if (!id)

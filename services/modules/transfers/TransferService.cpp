@@ -13,6 +13,7 @@
 #include <QDate>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QUuid>
 
@@ -56,6 +57,34 @@ QJsonObject transferJson(const QSqlQuery &q)
 }
 
 
+__int128 powerOfTen(int exponent)
+{
+    __int128 p = 1;
+    while (exponent-- > 0)
+        p *= 10;
+    return p;
+}
+
+// Whether `toCents` is `fromCents` × `rate` to the cent — less than one cent apart, as a
+// bank's rounding leaves it. Computed exactly in integers on the rate as the client wrote it
+// (its shortest decimal form), because in floating point any tolerance either refuses
+// exact amounts or, on large ones, lets whole yuan slip through.
+bool agreesToTheCent(qint64 fromCents, qint64 toCents, double rate)
+{
+    const QString text = QString::number(rate, 'f', QLocale::FloatingPointShortest);
+    const qsizetype point = text.indexOf(QLatin1Char('.'));
+    const int scale = point < 0 ? 0 : int(text.size() - point - 1);
+    bool ok = false;
+    const qulonglong digits = (point < 0 ? text : text.left(point) + text.mid(point + 1)).toULongLong(&ok);
+    // A rate beyond 19 digits or 18 decimals cannot turn a booked amount into another one.
+    if (!ok || scale > 18)
+        return false;
+    const __int128 unit = powerOfTen(scale);               // one cent, at the rate's scale
+    const __int128 exact = __int128(fromCents) * __int128(digits);
+    const __int128 booked = __int128(toCents) * unit;
+    return (exact > booked ? exact - booked : booked - exact) < unit;
+}
+
 } // namespace
 
 Result<QString> TransferService::create(const NewTransfer &t, const AuthSession &who, const QString &ip)
@@ -67,13 +96,11 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
     if (t.fromAmountCents <= 0 || t.toAmountCents <= 0)
         return AppError::field(QStringLiteral("fromAmountCents"), QStringLiteral("both amounts must be positive whole numbers of cents"));
 
-    auto db = m_db.connection();
-    if (!db)
-        return db.error();
-    auto tx = Transaction::begin(*db);
+    auto tx = Transaction::begin(m_db);
     if (!tx)
         return tx.error();
-    auto accounts = Sql::run(*db, QStringLiteral("SELECT id, currency, active FROM accounts WHERE id IN (?, ?)"),
+    const QSqlDatabase &db = tx->db();
+    auto accounts = Sql::run(db, QStringLiteral("SELECT id, currency, active FROM accounts WHERE id IN (?, ?)"),
                              {t.fromAccountId, t.toAccountId}, QStringLiteral("read the accounts"));
     if (!accounts)
         return accounts.error();
@@ -95,15 +122,22 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
         if (!(*t.exchangeRate > 0) || !std::isfinite(*t.exchangeRate))
             return AppError::field(QStringLiteral("exchangeRate"), QStringLiteral("exchangeRate must be a positive number"));
         // The rate is what the bank applied; the booked amounts may differ from it by rounding only.
-        const double expected = double(t.fromAmountCents) * *t.exchangeRate;
-        if (std::fabs(expected - double(t.toAmountCents)) > 1.0 + expected * 1e-9)
+        if (!agreesToTheCent(t.fromAmountCents, t.toAmountCents, *t.exchangeRate))
             return AppError::field(QStringLiteral("toAmountCents"),
-                           QStringLiteral("toAmountCents %1 does not match fromAmountCents × exchangeRate (%2)")
-                               .arg(t.toAmountCents).arg(std::llround(expected)));
+                           QStringLiteral("toAmountCents %1 does not match fromAmountCents × exchangeRate (about %2); "
+                                          "give the amount the bank booked and the rate it applied")
+                               .arg(t.toAmountCents).arg(QString::number(double(t.fromAmountCents) * *t.exchangeRate, 'f', 2)));
+    }
+    for (const QString &url : t.voucherUrls) {
+        auto readable = VoucherLinks::mayAttach(db, url, who);
+        if (!readable)
+            return readable.error();
+        if (!*readable) // in the words of a missing file: the answer must not tell whether it exists
+            return AppError::field(QStringLiteral("voucherUrl"), QStringLiteral("voucherUrl does not name a voucher you uploaded; upload it first"));
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 now = Clock::nowMs();
-    auto q = Sql::run(*db, QStringLiteral("INSERT INTO account_transfers (id, transfer_date, from_account_id, to_account_id, "
+    auto q = Sql::run(db, QStringLiteral("INSERT INTO account_transfers (id, transfer_date, from_account_id, to_account_id, "
                                           "from_currency, to_currency, from_amount_cents, to_amount_cents, exchange_rate, memo, "
                                           "voucher_url, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                       {id, t.transferDate, t.fromAccountId, t.toAccountId, fromCurrency, toCurrency, t.fromAmountCents,
@@ -115,11 +149,11 @@ Result<QString> TransferService::create(const NewTransfer &t, const AuthSession 
                       QStringLiteral("record the transfer"));
     if (!q)
         return q.error();
-    if (auto linked = VoucherLinks::replace(*db, QStringLiteral("account_transfer"), id, t.voucherUrls); !linked)
+    if (auto linked = VoucherLinks::replace(db, QStringLiteral("account_transfer"), id, t.voucherUrls); !linked)
         return linked.error();
-    if (auto out = Ledger::post(*db, {t.fromAccountId, id, t.transferDate, Ledger::Kind::TransferOut, t.fromAmountCents, now}); !out)
+    if (auto out = Ledger::post(db, {t.fromAccountId, id, t.transferDate, Ledger::Kind::TransferOut, t.fromAmountCents, now}); !out)
         return out.error();
-    if (auto in = Ledger::post(*db, {t.toAccountId, id, t.transferDate, Ledger::Kind::TransferIn, t.toAmountCents, now}); !in)
+    if (auto in = Ledger::post(db, {t.toAccountId, id, t.transferDate, Ledger::Kind::TransferIn, t.toAmountCents, now}); !in)
         return in.error();
     if (auto ok = m_audit.record({who.userId, QStringLiteral("create"), QStringLiteral("account_transfer"), id,
                                   QJsonObject{{QStringLiteral("fromAccountId"), t.fromAccountId},

@@ -64,4 +64,12 @@ Result<bool> mayRead(const QSqlDatabase &db, const QString &key, const AuthSessi
     return q->next();
 }
 
+Result<bool> mayAttach(const QSqlDatabase &db, const QString &url, const AuthSession &who)
+{
+    auto key = VoucherStore::keyFromUrl(url);
+    if (!key)
+        return false;
+    return mayRead(db, *key, who);
+}
+
 } // namespace caiwu::VoucherLinks

@@ -27,5 +27,10 @@ Result<bool> isReferenced(const QSqlDatabase &db, const QString &key);
 // their data scope with finance.flow.view, a transfer with finance.transfer.view).
 Result<bool> mayRead(const QSqlDatabase &db, const QString &key, const AuthSession &who);
 
+// Whether `who` may make a record reference the voucher at `url`: only a file they may read
+// already. Otherwise attaching someone else's receipt to one's own record would be a way to
+// read it. False for a URL that names none of our files.
+Result<bool> mayAttach(const QSqlDatabase &db, const QString &url, const AuthSession &who);
+
 } // namespace VoucherLinks
 } // namespace caiwu

@@ -164,6 +164,23 @@ ApiClient signInStaff(const TestServer &server, const StaffMember &member, QStri
     return ApiClient(server.port(), login(server.port(), member.email, member.password));
 }
 
+ApiClient signInWithPosition(const TestServer &server, const QString &code, const QString &scope, const QJsonObject &permissions,
+                             const QString &projectId, QString *employeeId)
+{
+    const QString position = addPosition(server, code, 2, scope, permissions);
+    return signInStaff(server, {code + QStringLiteral("@office.test"), QStringLiteral("staff-password-1"), position, projectId, {}, {}, true},
+                       employeeId);
+}
+
+bool refusedWithoutToken(quint16 port, const QByteArray &method, const QByteArray &target)
+{
+    const HttpReply reply = ApiClient(port).call(method, target, QJsonObject{{QStringLiteral("x"), 1}});
+    if (reply.status == 401 && reply.json().value(QStringLiteral("code")).toString() == QLatin1String("UNAUTHORIZED"))
+        return true;
+    qWarning("%s %s without a token: %d %s", method.constData(), target.constData(), reply.status, reply.body.constData());
+    return false;
+}
+
 QJsonObject permissionMatrix(const QString &module, const QString &sub, const QStringList &actions)
 {
     return QJsonObject{{module, QJsonObject{{sub, QJsonArray::fromStringList(actions)}}}};

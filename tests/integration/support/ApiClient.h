@@ -62,6 +62,13 @@ QString addStaffMember(const TestServer &server, const StaffMember &member);
 // addStaffMember, then a login as them: their client (an empty token, and a QWARN, on failure),
 // and their employee id in *employeeId when asked.
 ApiClient signInStaff(const TestServer &server, const StaffMember &member, QString *employeeId = nullptr);
+// A position `code` (level 2) with `permissions` and data `scope`, held by a new staff member
+// <code>@office.test of project `projectId`: their client, signed in (and their employee id in
+// *employeeId when asked).
+ApiClient signInWithPosition(const TestServer &server, const QString &code, const QString &scope, const QJsonObject &permissions,
+                             const QString &projectId = {}, QString *employeeId = nullptr);
+// Sends the request without a token: true when it is refused 401 with the UNAUTHORIZED code.
+bool refusedWithoutToken(quint16 port, const QByteArray &method, const QByteArray &target);
 // A permission matrix granting `actions` of one module.sub: {module:{sub:[actions]}}.
 QJsonObject permissionMatrix(const QString &module, const QString &sub, const QStringList &actions);
 // A position written straight into the file: {module:{sub:[actions]}}, level, data scope.
