@@ -166,6 +166,10 @@ private Q_SLOTS:
         QCOMPARE(m_admin.post("/api/flows/" + reversed.toUtf8() + "/reverse").status, 200);
         refused(settle(doc, reversed, 1000), QStringLiteral("flowId"));
         QCOMPARE(settle(QStringLiteral("no-such-doc"), big, 1000).status, 404);
+        // Money that settled a document cannot be reversed under it.
+        const HttpReply reverseSettling = m_admin.post("/api/flows/" + first.toUtf8() + "/reverse");
+        QCOMPARE(reverseSettling.status, 400);
+        QCOMPARE(reverseSettling.json().value(QStringLiteral("code")).toString(), QStringLiteral("BUSINESS_ERROR"));
 
         QCOMPARE(settle(doc, first, 20000).status, 200);
         QCOMPARE(settle(doc, big, 40000).status, 200);

@@ -174,6 +174,7 @@ private:
             return false;
         doc->remaining -= cents;
         flow.unsettled -= cents;
+        flow.reversible = false; // money that settled a document is not reversed (the server refuses)
         ++m_done[QStringLiteral("settlements")];
         return true;
     }
@@ -193,7 +194,7 @@ private:
         if (confirmed.isEmpty())
             return false;
         account.movements[date] += type == QLatin1String("income") ? doc->remaining : -doc->remaining;
-        m_flows.append({confirmed.value(QStringLiteral("flowId")).toString(), index, type, doc->remaining, 0, true});
+        m_flows.append({confirmed.value(QStringLiteral("flowId")).toString(), index, type, doc->remaining, 0, false});
         doc->remaining = 0;
         doc->confirmed = true;
         ++m_done[QStringLiteral("confirmations")];
@@ -265,18 +266,25 @@ private Q_SLOTS:
             QCOMPARE(ledgerProblems(m_server, account.id), QString());
             QCOMPARE(ledgerBalance(m_server, account.id), model);
             QCOMPARE(balanceFromRecords(m_server, account.id), model);
-            // Hook for the balance report (§1.5 account balance, not written yet): when it exists,
-            // its figure for this account — and for each date below — is the third source to compare.
-
-            // As of each day: the ledger's last row dated on or before it.
+            // As of each day: the ledger's last row dated on or before it, and the balance report's
+            // opening (the day before) and closing figures.
             qint64 running = account.opening;
             for (int d = 1; d <= 28; ++d) {
                 const QString date = QStringLiteral("2024-10-%1").arg(d, 2, 10, QLatin1Char('0'));
+                const qint64 before = running;
                 running += account.movements.value(date);
                 const auto last = querySql(m_server, QStringLiteral("SELECT balance_after_cents FROM account_transactions WHERE account_id = ? "
                                                                     "AND transaction_date <= ? ORDER BY transaction_date DESC, created_at DESC, id DESC LIMIT 1"),
                                            {account.id, date});
                 QCOMPARE(last.isEmpty() ? account.opening : last.first().value(0).toLongLong(), running);
+                const QJsonArray report = m_admin.get("/api/reports/account/balance?asOf=" + date.toUtf8()).json()
+                                              .value(QStringLiteral("rows")).toArray();
+                QJsonObject row;
+                for (const QJsonValue &v : report)
+                    if (v.toObject().value(QStringLiteral("accountId")).toString() == account.id)
+                        row = v.toObject();
+                QCOMPARE(row.value(QStringLiteral("openingCents")).toInteger(), before);
+                QCOMPARE(row.value(QStringLiteral("closingCents")).toInteger(), running);
             }
         }
 

@@ -354,6 +354,16 @@ Result<CashFlowService::Created> CashFlowService::reverse(const QString &flowId,
         return AppError::business(QStringLiteral("a reversal cannot itself be reversed"));
     if (original->value(QStringLiteral("isReversed")).toBool())
         return AppError::conflict(QStringLiteral("this flow has already been reversed"));
+    // Money that settled a receivable or payable cannot vanish under it: the document would
+    // stay settled with nothing behind it.
+    auto settles = Sql::run(db, QStringLiteral("SELECT d.doc_no FROM settlements s JOIN ar_ap_docs d ON d.id = s.doc_id "
+                                               "WHERE s.flow_id = ? LIMIT 1"),
+                            {flowId}, QStringLiteral("look up settlements"));
+    if (!settles)
+        return settles.error();
+    if (settles->next())
+        return AppError::business(QStringLiteral("这笔流水已用于核销单据 %1，不能红冲").arg(settles->value(0).toString()));
+    settles->finish();
     NewCashFlow r;
     r.bizDate = day;
     r.type = original->value(QStringLiteral("type")).toString() == QLatin1String("income") ? QStringLiteral("expense")
