@@ -88,7 +88,7 @@ void installCashFlowRoutes(Router &router, ModuleContext &context)
                    auto list = flows->list(query, *request.session);
                    if (!list)
                        return list.error();
-                   return HttpResponse::json(*list);
+                   return HttpResponse::bytes(std::move(list).value(), "application/json");
                });
 
     router.add({"GET", QStringLiteral("/api/flows/{id}"), QStringLiteral("One cash flow"), Tag, Access::Authenticated,

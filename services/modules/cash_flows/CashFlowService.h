@@ -67,8 +67,9 @@ public:
     Result<Created> reverse(const QString &flowId, const QString &reason, const std::optional<QString> &date,
                             const AuthSession &who, const QString &ip);
     Result<QJsonObject> find(const QString &flowId, const AuthSession &who);
-    // {results:[…]} (+ total when paged), newest business date first, within the caller's scope.
-    Result<QJsonObject> list(const CashFlowQuery &query, const AuthSession &who);
+    // {results:[…]} (+ total, limit, offset when paged), newest business date first, within the
+    // caller's scope, as JSON text (written directly: it is the most requested large answer).
+    Result<QByteArray> list(const CashFlowQuery &query, const AuthSession &who);
     // `version`, when given, is the flow's version the client last read: a stale one is a 409.
     Result<void> replaceVouchers(const QString &flowId, const QStringList &urls, std::optional<qint64> version,
                                  const AuthSession &who, const QString &ip);
