@@ -19,32 +19,15 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-CAIWU=build/app/caiwu
-[ -x "$CAIWU" ] || ./build.sh build
-command -v wrk >/dev/null && command -v curl >/dev/null || { echo "needs wrk and curl (./build.sh build installs wrk)"; exit 1; }
-
-PORT=18787 EMAIL=bench@office.test PASSWORD=bench-password-1
-WORK=$(mktemp -d)
-export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/home/.config
-export CAIWU_SECRETS_BACKEND=${CAIWU_SECRETS_BACKEND:-systemd-creds} CAIWU_LOG_REQUESTS=false CAIWU_MAIL_PORT=0
-CAIWU_PID=""
-cleanup() {
-  [ -n "$CAIWU_PID" ] && kill "$CAIWU_PID" 2>/dev/null && wait "$CAIWU_PID" 2>/dev/null || true
-  rm -rf "$WORK"
+PORT=18787
+prepare_data() {
+  "$CAIWU" migrate up --data-dir "$1" > /dev/null
+  /usr/bin/python3 bench/generate_books.py "$1/caiwu.sqlite" --flows "$FLOWS"
 }
-trap cleanup EXIT
-mkdir -p "$HOME"
-
-"$CAIWU" migrate up --data-dir "$WORK/data" > /dev/null
-/usr/bin/python3 bench/generate_books.py "$WORK/data/caiwu.sqlite" --flows "$FLOWS"
-printf %s "$PASSWORD" | "$CAIWU" admin create --email "$EMAIL" --name bench --data-dir "$WORK/data" > /dev/null
-"$CAIWU" serve --data-dir "$WORK/data" --listen 127.0.0.1 --api-port $PORT --threads "$THREADS" > "$WORK/caiwu.out" 2> "$WORK/caiwu.err" &
-CAIWU_PID=$!
-for _ in $(seq 300); do grep -q "serving API" "$WORK/caiwu.out" 2>/dev/null && break; sleep 0.1; done
-grep -q "serving API" "$WORK/caiwu.out" || { cat "$WORK/caiwu.err"; exit 1; }
+. bench/signed_in_server.sh
 BASE=http://127.0.0.1:$PORT
-TOKEN=$(curl -sS -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$BASE/api/auth/login" \
-  | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+login > /dev/null
+use_login
 AUTH="Authorization: Bearer $TOKEN"
 
 # A voucher for the posted flows: a 1x1 PNG.
@@ -52,9 +35,6 @@ echo 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpf
 VOUCHER=$(curl -sS -H "$AUTH" -F "file=@$WORK/r.png;type=image/png" "$BASE/api/upload/voucher" \
   | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
 
-cat > "$WORK/auth.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-LUA
 cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
@@ -79,13 +59,13 @@ timed() { # url -> median and max of 20 requests, in ms
 }
 
 echo "== GET /api/flows (200 newest, with names), 8 connections"
-run_wrk 8 "$BASE/api/flows" "$WORK/auth.lua" | grep -E 'Requests/sec|  50%|  99%'
+run_wrk 8 "$BASE/api/flows" "$WORK/token.lua" | grep -E 'Requests/sec|  50%|  99%'
 echo "== GET /api/flows?accountId=bench-a7&limit=50&offset=1000 (filtered page), 8 connections"
-run_wrk 8 "$BASE/api/flows?accountId=bench-a7&limit=50&offset=1000" "$WORK/auth.lua" | grep -E 'Requests/sec|  50%|  99%'
+run_wrk 8 "$BASE/api/flows?accountId=bench-a7&limit=50&offset=1000" "$WORK/token.lua" | grep -E 'Requests/sec|  50%|  99%'
 echo "== dashboard: $(timed "$BASE/api/reports/dashboard/stats")"
 echo "== account balance report: $(timed "$BASE/api/reports/account/balance")"
 echo "== GET /api/accounts, 64 connections"
-run_wrk 64 "$BASE/api/accounts" "$WORK/auth.lua" | grep -E 'Requests/sec|  99%'
+run_wrk 64 "$BASE/api/accounts" "$WORK/token.lua" | grep -E 'Requests/sec|  99%'
 echo "== POST /api/flows (durable), 32 connections"
 before=$(curl -sS -H "$AUTH" "$BASE/api/flows?limit=1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 run_wrk 32 "$BASE/api/flows" "$WORK/post.lua" | grep -E 'Requests/sec|  50%|  99%'

@@ -3,6 +3,7 @@
 # and removed on exit. Needs PORT and THREADS; sets WORK and CAIWU_PID and defines:
 #   login          one POST /api/auth/login; prints its time, keeps the answer in $WORK/login.json
 #   use_login      TOKEN from the last login, and $WORK/token.lua that makes wrk send it
+# A benchmark that needs data first defines prepare_data DATA_DIR before sourcing this.
 CAIWU=build/app/caiwu
 [ -x "$CAIWU" ] || ./build.sh build
 command -v wrk >/dev/null && command -v curl >/dev/null || { echo "needs wrk and curl (./build.sh build installs wrk)"; exit 1; }
@@ -19,10 +20,11 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$HOME"
 
+if declare -F prepare_data > /dev/null; then prepare_data "$WORK/data"; fi
 printf %s "$PASSWORD" | "$CAIWU" admin create --email "$EMAIL" --name bench --data-dir "$WORK/data" > /dev/null
 "$CAIWU" serve --data-dir "$WORK/data" --listen 127.0.0.1 --api-port "$PORT" --threads "$THREADS" > "$WORK/caiwu.out" 2> "$WORK/caiwu.err" &
 CAIWU_PID=$!
-for _ in $(seq 100); do grep -q "serving API" "$WORK/caiwu.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q "serving API" "$WORK/caiwu.out" 2>/dev/null && break; sleep 0.1; done
 grep -q "serving API" "$WORK/caiwu.out" || { cat "$WORK/caiwu.err"; exit 1; }
 
 login() {

@@ -33,6 +33,20 @@ Result<QString> kindOf(ArApService &service, const QString &docId, const HttpReq
     return doc->value(QStringLiteral("kind")).toString();
 }
 
+// ?docId of a document the caller may view (its kind's view right and their data scope).
+Result<QString> viewableDocument(ArApService &service, const HttpRequest &request)
+{
+    const QString docId = request.queryValue(QStringLiteral("docId"));
+    if (docId.isEmpty())
+        return AppError::field(QStringLiteral("docId"), QStringLiteral("docId is required"));
+    auto kind = kindOf(service, docId, request);
+    if (!kind)
+        return kind.error();
+    if (auto ok = allowedFor(request, *kind, QStringLiteral("view")); !ok)
+        return ok.error();
+    return docId;
+}
+
 } // namespace
 
 void installArApRoutes(Router &router, ModuleContext &context)
@@ -101,15 +115,10 @@ void installArApRoutes(Router &router, ModuleContext &context)
         router.add({"GET", base + QStringLiteral("/settlements"), QStringLiteral("Settlements of one document"), tag,
                     Access::Authenticated, permissionBase + QStringLiteral("view")},
                    [docs](HttpRequest &request) -> Result<HttpResponse> {
-                       const QString docId = request.queryValue(QStringLiteral("docId"));
-                       if (docId.isEmpty())
-                           return AppError::validation(QStringLiteral("docId is required"), QJsonObject{{QStringLiteral("path"), QStringLiteral("docId")}});
-                       auto kind = kindOf(*docs, docId, request);
-                       if (!kind)
-                           return kind.error();
-                       if (auto ok = allowedFor(request, *kind, QStringLiteral("view")); !ok)
-                           return ok.error();
-                       auto list = docs->settlements(docId, *request.session);
+                       auto docId = viewableDocument(*docs, request);
+                       if (!docId)
+                           return docId.error();
+                       auto list = docs->settlements(*docId, *request.session);
                        if (!list)
                            return list.error();
                        return HttpResponse::json(*list);
@@ -142,15 +151,10 @@ void installArApRoutes(Router &router, ModuleContext &context)
         router.add({"GET", base + QStringLiteral("/statement"), QStringLiteral("A document with its settlements and what remains"), tag,
                     Access::Authenticated, permissionBase + QStringLiteral("view")},
                    [docs](HttpRequest &request) -> Result<HttpResponse> {
-                       const QString docId = request.queryValue(QStringLiteral("docId"));
-                       if (docId.isEmpty())
-                           return AppError::validation(QStringLiteral("docId is required"), QJsonObject{{QStringLiteral("path"), QStringLiteral("docId")}});
-                       auto kind = kindOf(*docs, docId, request);
-                       if (!kind)
-                           return kind.error();
-                       if (auto ok = allowedFor(request, *kind, QStringLiteral("view")); !ok)
-                           return ok.error();
-                       auto statement = docs->statement(docId, *request.session);
+                       auto docId = viewableDocument(*docs, request);
+                       if (!docId)
+                           return docId.error();
+                       auto statement = docs->statement(*docId, *request.session);
                        if (!statement)
                            return statement.error();
                        return HttpResponse::json(*statement);
