@@ -246,6 +246,12 @@ private Q_SLOTS:
         for (const QJsonValue &v : listed)
             QCOMPARE(v.toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("AP"));
         QCOMPARE(m_admin.get("/api/ar/docs?kind=AP&status=confirmed").json().value(QStringLiteral("results")).toArray().size(), 1);
+        // Paging: without it the reference's {results}; with it the total too.
+        QCOMPARE(m_admin.get("/api/ap/docs").json().keys(), QStringList{QStringLiteral("results")});
+        const QJsonObject page = m_admin.get("/api/ap/docs?limit=1&offset=0").json();
+        QCOMPARE(page.value(QStringLiteral("results")).toArray().size(), 1);
+        QCOMPARE(page.value(QStringLiteral("total")).toInt(), int(listed.size()));
+        QCOMPARE(m_admin.get("/api/ap/docs?offset=-1").status, 400);
     }
 
     void receivableAndPayableRightsAreSeparate()

@@ -186,6 +186,11 @@ private Q_SLOTS:
         QCOMPARE(ids("?startDate=2023-05-01&endDate=2023-05-31&fromAccountId=" + m_cashA.toUtf8()), QSet<QString>{early});
         QCOMPARE(ids("?startDate=2023-05-01&endDate=2023-05-31&toAccountId=" + m_cashA.toUtf8()), QSet<QString>{late});
         QCOMPARE(ids("?limit=1").size(), 1);
+        // A page asked for says how many there are in all, and the next page continues the list.
+        const QJsonObject page = m_admin.get("/api/account-transfers?startDate=2023-05-01&endDate=2023-05-31&limit=1").json();
+        QCOMPARE(page.value(QStringLiteral("total")).toInt(), 2);
+        QCOMPARE(page.value(QStringLiteral("limit")).toInt(), 1);
+        QCOMPARE(ids("?startDate=2023-05-01&endDate=2023-05-31&limit=1&offset=1"), QSet<QString>{early});
         QCOMPARE(m_admin.get("/api/account-transfers?limit=0").status, 400);
         QCOMPARE(m_admin.get("/api/account-transfers?startDate=2023-5-1").status, 400);
     }

@@ -72,14 +72,14 @@ void installArApRoutes(Router &router, ModuleContext &context)
                        const QString status = params.choice(QStringLiteral("status"),
                                                             {QStringLiteral("open"), QStringLiteral("partially_settled"),
                                                              QStringLiteral("settled"), QStringLiteral("confirmed")});
-                       const int limit = int(params.integer(QStringLiteral("limit"), 1, 1000).value_or(200));
+                       const ListPage page = params.page();
                        if (!params.ok())
                            return params.error();
                        if (kind.isEmpty() && !Permissions::allows(request.session->principal, QStringLiteral("finance.ap.view")))
                            kind = QStringLiteral("AR"); // both kinds only for who may see payables too
                        if (auto ok = allowedFor(request, kind, QStringLiteral("view")); !ok)
                            return ok.error();
-                       auto list = docs->list(kind, status, limit, *request.session);
+                       auto list = docs->list(kind, status, page, *request.session);
                        if (!list)
                            return list.error();
                        return HttpResponse::json(*list);

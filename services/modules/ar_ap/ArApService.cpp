@@ -4,6 +4,7 @@
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
 #include "modules/DayNumbers.h"
+#include "modules/ListQuery.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/CashFlowService.h"
 #include "storage/Database.h"
@@ -20,11 +21,11 @@ namespace caiwu {
 
 namespace {
 
-const char *const DocSelect =
-    "SELECT d.id, d.kind, d.doc_no, d.party_id, d.site_id, d.department_id, d.issue_date, d.due_date, d.amount_cents, "
+const char *const DocColumns =
+    "d.id, d.kind, d.doc_no, d.party_id, d.site_id, d.department_id, d.issue_date, d.due_date, d.amount_cents, "
     "d.status, d.memo, d.created_at, d.version, s.name, "
-    "(SELECT COALESCE(SUM(st.settle_amount_cents), 0) FROM settlements st WHERE st.doc_id = d.id) "
-    "FROM ar_ap_docs d LEFT JOIN sites s ON s.id = d.site_id ";
+    "(SELECT COALESCE(SUM(st.settle_amount_cents), 0) FROM settlements st WHERE st.doc_id = d.id)";
+const char *const DocFrom = "ar_ap_docs d LEFT JOIN sites s ON s.id = d.site_id";
 
 QJsonObject docJson(const QSqlQuery &q)
 {
@@ -144,30 +145,15 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
     return Created{id, d.docNo};
 }
 
-Result<QJsonObject> ArApService::list(const QString &kind, const QString &status, int limit, const AuthSession &who)
+Result<QJsonObject> ArApService::list(const QString &kind, const QString &status, const ListPage &page, const AuthSession &who)
 {
     auto db = m_db.connection();
     if (!db)
         return db.error();
-    const Permissions::Filter scope = scopeOf(who);
-    QString where = QStringLiteral("WHERE (%1)").arg(scope.sql);
-    QVariantList values = scope.values;
-    if (!kind.isEmpty()) {
-        where += QStringLiteral(" AND d.kind = ?");
-        values << kind;
-    }
-    if (!status.isEmpty()) {
-        where += QStringLiteral(" AND d.status = ?");
-        values << status;
-    }
-    auto q = Sql::run(*db, QLatin1String(DocSelect) + where + QStringLiteral(" ORDER BY d.issue_date DESC, d.created_at DESC LIMIT ?"),
-                      values + QVariantList{limit}, QStringLiteral("list documents"));
-    if (!q)
-        return q.error();
-    QJsonArray results;
-    while (q->next())
-        results.append(docJson(*q));
-    return QJsonObject{{QStringLiteral("results"), results}};
+    ListQuery list(QLatin1String(DocColumns), QLatin1String(DocFrom), scopeOf(who));
+    list.where(QStringLiteral("d.kind = ?"), kind).where(QStringLiteral("d.status = ?"), status);
+    return list.run(*db, QStringLiteral("d.issue_date DESC, d.created_at DESC, d.id DESC"), page, docJson,
+                    QStringLiteral("list documents"));
 }
 
 Result<QJsonObject> ArApService::find(const QString &docId, const AuthSession &who)
@@ -176,7 +162,7 @@ Result<QJsonObject> ArApService::find(const QString &docId, const AuthSession &w
     if (!db)
         return db.error();
     const Permissions::Filter scope = scopeOf(who);
-    auto q = Sql::run(*db, QLatin1String(DocSelect) + QStringLiteral("WHERE d.id = ? AND (%1)").arg(scope.sql),
+    auto q = Sql::run(*db, QStringLiteral("SELECT %1 FROM %2 WHERE d.id = ? AND (%3)").arg(QLatin1String(DocColumns), QLatin1String(DocFrom), scope.sql),
                       QVariantList{docId} + scope.values, QStringLiteral("read the document"));
     if (!q)
         return q.error();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "modules/ListPage.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -57,7 +58,8 @@ public:
 
     Result<Created> create(const NewDocument &document, const AuthSession &who, const QString &ip);
     // Newest first; kind "AR"/"AP" or both when empty; within the caller's data scope.
-    Result<QJsonObject> list(const QString &kind, const QString &status, int limit, const AuthSession &who);
+    // {results} (+ total, limit, offset when a page was asked for).
+    Result<QJsonObject> list(const QString &kind, const QString &status, const ListPage &page, const AuthSession &who);
     Result<QJsonObject> find(const QString &docId, const AuthSession &who);
     Result<QString> settle(const QString &docId, const QString &flowId, qint64 amountCents, const QString &settleDate,
                            const AuthSession &who, const QString &ip);

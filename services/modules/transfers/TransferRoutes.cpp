@@ -29,7 +29,7 @@ void installTransferRoutes(Router &router, ModuleContext &context)
                    query.toAccountId = params.text(QStringLiteral("toAccountId"));
                    query.from = params.date({QStringLiteral("startDate"), QStringLiteral("from")});
                    query.to = params.date({QStringLiteral("endDate"), QStringLiteral("to")});
-                   query.limit = int(params.integer(QStringLiteral("limit"), 1, 1000).value_or(200));
+                   query.page = params.page();
                    if (!params.ok())
                        return params.error();
                    auto list = transfers->list(query);

@@ -3,6 +3,7 @@
 #include "auth/AuthSession.h"
 #include "core/BusinessDate.h"
 #include "core/Clock.h"
+#include "modules/ListQuery.h"
 #include "modules/audit/AuditTrail.h"
 #include "modules/cash_flows/Ledger.h"
 #include "modules/vouchers/VoucherLinks.h"
@@ -23,11 +24,12 @@ namespace caiwu {
 
 namespace {
 
-const char *const TransferSelect =
-    "SELECT t.id, t.transfer_date, t.from_account_id, t.to_account_id, t.from_currency, t.to_currency, "
+const char *const TransferColumns =
+    "t.id, t.transfer_date, t.from_account_id, t.to_account_id, t.from_currency, t.to_currency, "
     "t.from_amount_cents, t.to_amount_cents, t.exchange_rate, t.memo, t.voucher_url, t.created_by, t.created_at, "
-    "fa.name, fa.currency, ta.name, ta.currency "
-    "FROM account_transfers t JOIN accounts fa ON fa.id = t.from_account_id JOIN accounts ta ON ta.id = t.to_account_id ";
+    "fa.name, fa.currency, ta.name, ta.currency";
+const char *const TransferFrom =
+    "account_transfers t JOIN accounts fa ON fa.id = t.from_account_id JOIN accounts ta ON ta.id = t.to_account_id";
 
 QJsonObject transferJson(const QSqlQuery &q)
 {
@@ -173,32 +175,14 @@ Result<QJsonObject> TransferService::list(const TransferQuery &query)
     auto db = m_db.connection();
     if (!db)
         return db.error();
-    QString where = QStringLiteral("WHERE 1=1");
-    QVariantList values;
-    if (!query.fromAccountId.isEmpty()) {
-        where += QStringLiteral(" AND t.from_account_id = ?");
-        values << query.fromAccountId;
-    }
-    if (!query.toAccountId.isEmpty()) {
-        where += QStringLiteral(" AND t.to_account_id = ?");
-        values << query.toAccountId;
-    }
-    if (query.from) {
-        where += QStringLiteral(" AND t.transfer_date >= ?");
-        values << *query.from;
-    }
-    if (query.to) {
-        where += QStringLiteral(" AND t.transfer_date <= ?");
-        values << *query.to;
-    }
-    auto q = Sql::run(*db, QLatin1String(TransferSelect) + where + QStringLiteral(" ORDER BY t.transfer_date DESC, t.created_at DESC LIMIT ?"),
-                      values + QVariantList{query.limit}, QStringLiteral("list transfers"));
-    if (!q)
-        return q.error();
-    QJsonArray results;
-    while (q->next())
-        results.append(transferJson(*q));
-    return QJsonObject{{QStringLiteral("results"), results}};
+    // Transfers are between the office's own accounts: finance.transfer.view sees them all.
+    ListQuery list(QLatin1String(TransferColumns), QLatin1String(TransferFrom), Permissions::Filter{QStringLiteral("1=1"), {}});
+    list.where(QStringLiteral("t.from_account_id = ?"), query.fromAccountId)
+        .where(QStringLiteral("t.to_account_id = ?"), query.toAccountId)
+        .where(QStringLiteral("t.transfer_date >= ?"), query.from)
+        .where(QStringLiteral("t.transfer_date <= ?"), query.to);
+    return list.run(*db, QStringLiteral("t.transfer_date DESC, t.created_at DESC, t.id DESC"), query.page, transferJson,
+                    QStringLiteral("list transfers"));
 }
 
 Result<QJsonObject> TransferService::find(const QString &id)
@@ -206,7 +190,8 @@ Result<QJsonObject> TransferService::find(const QString &id)
     auto db = m_db.connection();
     if (!db)
         return db.error();
-    auto q = Sql::run(*db, QLatin1String(TransferSelect) + QStringLiteral("WHERE t.id = ?"), {id}, QStringLiteral("read the transfer"));
+    auto q = Sql::run(*db, QStringLiteral("SELECT %1 FROM %2 WHERE t.id = ?").arg(QLatin1String(TransferColumns), QLatin1String(TransferFrom)),
+                      {id}, QStringLiteral("read the transfer"));
     if (!q)
         return q.error();
     if (!q->next())

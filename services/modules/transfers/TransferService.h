@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "modules/ListPage.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -28,7 +29,7 @@ struct NewTransfer {
 struct TransferQuery {
     QString fromAccountId, toAccountId;
     std::optional<QString> from, to;
-    int limit = 200;
+    ListPage page;
 };
 
 // Moving money between two of the office's accounts (reference §1.14): the transfer row and
