@@ -40,6 +40,31 @@ AccountLinkService::AccountLinkService(ModuleContext &context, AuthService &auth
 
 // ---- activation -------------------------------------------------------------------------
 
+Result<LoginAccount> AccountLinkService::useLink(const QString &update, const QVariantList &values, const QString &invalid,
+                                                  const QString &action, const ClientInfo &client)
+{
+    auto tx = Transaction::begin(m_context.database);
+    if (!tx)
+        return tx.error();
+    auto q = Sql::run(tx->db(), update, values, QStringLiteral("use the link"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return AppError::notFound(invalid);
+    const QString id = q->value(0).toString();
+    q->finish();
+    auto account = LoginAccount::read(tx->db(), id);
+    if (!account)
+        return account.error();
+    if (auto ok = m_context.audit.record({account->id, action, QStringLiteral("user"), account->id,
+                                          QJsonObject{{QStringLiteral("email"), account->email}}, client.ip});
+        !ok)
+        return ok.error();
+    if (auto ok = tx->commit(); !ok)
+        return ok.error();
+    return account;
+}
+
 Result<QString> AccountLinkService::verifyActivation(const QString &token)
 {
     if (!wellFormedToken(token, 64))
@@ -84,41 +109,19 @@ Result<LoginOutcome> AccountLinkService::activate(const QString &token, const QS
     if (!hash)
         return hash.error();
 
-    auto db = m_context.database.connection();
-    if (!db)
-        return db.error();
-    LoginAccount account;
-    {
-        auto tx = Transaction::begin(*db);
-        if (!tx)
-            return tx.error();
-        // Consumed in the same statement that checks it: a link works once, even if clicked twice at once.
-        auto q = Sql::run(*db, QStringLiteral("UPDATE employees SET password_hash = ?, active = 1, activation_token = NULL, "
-                                              "activation_expires_at = NULL, password_changed = 1, must_change_password = 0, "
-                                              "totp_secret = ?, totp_last_step = ?, updated_at = ? "
-                                              "WHERE activation_token = ? AND activation_expires_at > ? AND status <> 'resigned' "
-                                              "RETURNING id"),
+    // Consumed in the same statement that checks it: a link works once, even if clicked twice at once.
+    auto linked = useLink(QStringLiteral("UPDATE employees SET password_hash = ?, active = 1, activation_token = NULL, "
+                                         "activation_expires_at = NULL, password_changed = 1, must_change_password = 0, "
+                                         "totp_secret = ?, totp_last_step = ?, updated_at = ? "
+                                         "WHERE activation_token = ? AND activation_expires_at > ? AND status <> 'resigned' "
+                                         "RETURNING id"),
                           {*hash, Sql::textOrNull(step >= 0 ? totpSecret.trimmed().toUpper() : QString()),
                            step >= 0 ? QVariant(step) : QVariant(QMetaType::fromType<qlonglong>()), now,
                            OneTimeToken::digest(token), now},
-                          QStringLiteral("activate the account"));
-        if (!q)
-            return q.error();
-        if (!q->next())
-            return AppError::notFound(QStringLiteral("激活链接无效"));
-        const QString id = q->value(0).toString();
-        q->finish();
-        auto read = LoginAccount::read(*db, id);
-        if (!read)
-            return read.error();
-        account = *read;
-        if (auto ok = m_context.audit.record({account.id, QStringLiteral("activate_account"), QStringLiteral("user"), account.id,
-                                              QJsonObject{{QStringLiteral("email"), account.email}}, client.ip});
-            !ok)
-            return ok.error();
-        if (auto ok = tx->commit(); !ok)
-            return ok.error();
-    }
+                          QStringLiteral("激活链接无效"), QStringLiteral("activate_account"), client);
+    if (!linked)
+        return linked.error();
+    const LoginAccount account = *linked;
     // The code was just proven on this device.
     if (step >= 0)
         if (auto ok = m_auth.trustDevice(account.id, OneTimeToken::deviceFingerprint(account.id, client.ip, client.userAgent), client, now);
@@ -264,35 +267,14 @@ Result<LoginOutcome> AccountLinkService::resetPassword(const QString &token, con
     if (!hash)
         return hash.error();
     const qint64 now = Clock::nowMs();
-    auto db = m_context.database.connection();
-    if (!db)
-        return db.error();
-    LoginAccount account;
-    {
-        auto tx = Transaction::begin(*db);
-        if (!tx)
-            return tx.error();
-        auto q = Sql::run(*db, QStringLiteral("UPDATE employees SET password_hash = ?, reset_token = NULL, reset_expires_at = NULL, "
-                                              "must_change_password = 0, password_changed = 1, updated_at = ? "
-                                              "WHERE reset_token = ? AND reset_expires_at > ? AND active = 1 RETURNING id"),
-                          {*hash, now, OneTimeToken::digest(token), now}, QStringLiteral("set the new password"));
-        if (!q)
-            return q.error();
-        if (!q->next())
-            return AppError::notFound(QStringLiteral("重置链接无效"));
-        const QString id = q->value(0).toString();
-        q->finish();
-        auto read = LoginAccount::read(*db, id);
-        if (!read)
-            return read.error();
-        account = *read;
-        if (auto ok = m_context.audit.record({account.id, QStringLiteral("reset_password"), QStringLiteral("user"), account.id,
-                                              QJsonObject{{QStringLiteral("email"), account.email}}, client.ip});
-            !ok)
-            return ok.error();
-        if (auto ok = tx->commit(); !ok)
-            return ok.error();
-    }
+    auto linked = useLink(QStringLiteral("UPDATE employees SET password_hash = ?, reset_token = NULL, reset_expires_at = NULL, "
+                                         "must_change_password = 0, password_changed = 1, updated_at = ? "
+                                         "WHERE reset_token = ? AND reset_expires_at > ? AND active = 1 RETURNING id"),
+                          {*hash, now, OneTimeToken::digest(token), now}, QStringLiteral("重置链接无效"),
+                          QStringLiteral("reset_password"), client);
+    if (!linked)
+        return linked.error();
+    const LoginAccount account = *linked;
     // Whoever knew the old password is out.
     if (auto closed = m_context.sessions.closeAllOf(account.id); !closed)
         return closed.error();

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "AuthService.h"
+#include "LoginAccount.h"
 #include "core/Result.h"
 
 #include <QString>
+#include <QVariantList>
 
 namespace caiwu {
 
@@ -51,6 +53,11 @@ public:
     Result<void> resetTotp(const QString &employeeId, const QString &actorId, const ClientInfo &client);
 
 private:
+    // Runs `update` (… RETURNING id; it checks and consumes the link in one statement), reads
+    // the account, audits `action`: one transaction. 404 `invalid` when the link matched nothing.
+    Result<LoginAccount> useLink(const QString &update, const QVariantList &values, const QString &invalid,
+                                 const QString &action, const ClientInfo &client);
+
     ModuleContext &m_context;
     AuthService &m_auth;
 };

@@ -215,40 +215,26 @@ void installAuthRoutes(Router &router, ModuleContext &context)
                                                          {QStringLiteral("message"), QStringLiteral("重置链接已发送到您的邮箱")}});
                });
 
-    // ---- HR's actions on someone's account ----
-    router.add({"POST", QStringLiteral("/api/employees/{id}/resend-activation"), QStringLiteral("Email a new activation link"),
-                Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
-               [links](HttpRequest &request) -> Result<HttpResponse> {
-                   const QString id = request.params.value(QStringLiteral("id"));
-                   if (auto ok = links->checkInScope(request.session->principal, id); !ok)
-                       return ok.error();
-                   if (auto ok = links->sendActivation(id, request.actor, clientOf(request)); !ok)
-                       return ok.error();
-                   return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
-               });
-
-    router.add({"POST", QStringLiteral("/api/employees/{id}/reset-password"), QStringLiteral("Email the employee a password-reset link"),
-                Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
-               [links](HttpRequest &request) -> Result<HttpResponse> {
-                   const QString id = request.params.value(QStringLiteral("id"));
-                   if (auto ok = links->checkInScope(request.session->principal, id); !ok)
-                       return ok.error();
-                   if (auto ok = links->requestPasswordReset(id, request.actor, clientOf(request)); !ok)
-                       return ok.error();
-                   return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true},
-                                                         {QStringLiteral("message"), QStringLiteral("重置链接已发送到员工邮箱")}});
-               });
-
-    router.add({"POST", QStringLiteral("/api/employees/{id}/reset-totp"), QStringLiteral("Remove the employee's authenticator binding"),
-                Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
-               [links](HttpRequest &request) -> Result<HttpResponse> {
-                   const QString id = request.params.value(QStringLiteral("id"));
-                   if (auto ok = links->checkInScope(request.session->principal, id); !ok)
-                       return ok.error();
-                   if (auto ok = links->resetTotp(id, request.actor, clientOf(request)); !ok)
-                       return ok.error();
-                   return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
-               });
+    // ---- HR's actions on someone's account: each within the caller's data scope ----
+    using AccountAction = Result<void> (AccountLinkService::*)(const QString &, const QString &, const ClientInfo &);
+    const auto hrAction = [&router, links](const char *path, const QString &summary, AccountAction action, QJsonObject answer) {
+        router.add({"POST", QString::fromLatin1(path), summary, Tag, Access::Authenticated, QStringLiteral("hr.employee.update")},
+                   [links, action, answer](HttpRequest &request) -> Result<HttpResponse> {
+                       const QString id = request.params.value(QStringLiteral("id"));
+                       if (auto ok = links->checkInScope(request.session->principal, id); !ok)
+                           return ok.error();
+                       if (auto ok = ((*links).*action)(id, request.actor, clientOf(request)); !ok)
+                           return ok.error();
+                       return HttpResponse::json(answer);
+                   });
+    };
+    hrAction("/api/employees/{id}/resend-activation", QStringLiteral("Email a new activation link"),
+             &AccountLinkService::sendActivation, QJsonObject{{QStringLiteral("success"), true}});
+    hrAction("/api/employees/{id}/reset-password", QStringLiteral("Email the employee a password-reset link"),
+             &AccountLinkService::requestPasswordReset,
+             QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("message"), QStringLiteral("重置链接已发送到员工邮箱")}});
+    hrAction("/api/employees/{id}/reset-totp", QStringLiteral("Remove the employee's authenticator binding"),
+             &AccountLinkService::resetTotp, QJsonObject{{QStringLiteral("success"), true}});
 
     // ---- TOTP reset: public, as the reference intended (a user without their phone cannot log in) ----
     router.add({"POST", QStringLiteral("/api/auth/mobile/request-totp-reset"), QStringLiteral("Email a TOTP-reset link"), Tag,
