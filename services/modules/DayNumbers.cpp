@@ -17,11 +17,10 @@ QString format(const QString &prefix, const QString &date, qint64 number)
     return QStringLiteral("%1%2-%3").arg(prefix, QString(date).remove(QLatin1Char('-'))).arg(number, 3, 10, QLatin1Char('0'));
 }
 
-Result<QString> next(const QSqlDatabase &db, const QString &table, const QString &column, const QString &prefix,
-                     const QString &date)
+// The day's highest number counted from the records: a range on the unique index ('.' sorts
+// right after '-'). Only for a day the counter does not know yet.
+static Result<qint64> highestRecorded(const QSqlDatabase &db, const QString &table, const QString &column, const QString &dayPrefix)
 {
-    const QString dayPrefix = format(prefix, date, 0).chopped(3);    // "JZ20240510-"
-    // The day's numbers as a range on the unique index: '.' sorts right after '-'.
     auto q = Sql::run(db, QStringLiteral("SELECT COALESCE(MAX(CAST(substr(%1, ?) AS INTEGER)), 0) FROM %2 WHERE %1 >= ? AND %1 < ?")
                               .arg(column, table),
                       {dayPrefix.size() + 1, dayPrefix, dayPrefix.chopped(1) + QLatin1Char('.')},
@@ -29,7 +28,58 @@ Result<QString> next(const QSqlDatabase &db, const QString &table, const QString
     if (!q)
         return q.error();
     // 64-bit: the highest may be a 9-digit number typed by hand (see checkManual).
-    return format(prefix, date, (q->next() ? q->value(0).toLongLong() : 0) + 1);
+    return q->next() ? q->value(0).toLongLong() : 0;
+}
+
+Result<QString> peek(const QSqlDatabase &db, const QString &table, const QString &column, const QString &prefix,
+                     const QString &date)
+{
+    const QString dayPrefix = format(prefix, date, 0).chopped(3); // "JZ20240510-"
+    auto counter = Sql::run(db, QStringLiteral("SELECT last FROM day_counters WHERE prefix = ?"), {dayPrefix},
+                            QStringLiteral("read the day's numbering"));
+    if (!counter)
+        return counter.error();
+    if (counter->next())
+        return format(prefix, date, counter->value(0).toLongLong() + 1);
+    auto highest = highestRecorded(db, table, column, dayPrefix);
+    if (!highest)
+        return highest.error();
+    return format(prefix, date, *highest + 1);
+}
+
+Result<QString> take(const QSqlDatabase &db, const QString &table, const QString &column, const QString &prefix,
+                     const QString &date)
+{
+    const QString dayPrefix = format(prefix, date, 0).chopped(3);
+    auto bumped = Sql::run(db, QStringLiteral("UPDATE day_counters SET last = last + 1 WHERE prefix = ? RETURNING last"), {dayPrefix},
+                           QStringLiteral("number the record"));
+    if (!bumped)
+        return bumped.error();
+    if (bumped->next())
+        return format(prefix, date, bumped->value(0).toLongLong());
+    bumped->finish();
+    auto highest = highestRecorded(db, table, column, dayPrefix);
+    if (!highest)
+        return highest.error();
+    if (auto q = Sql::run(db, QStringLiteral("INSERT INTO day_counters (prefix, last) VALUES (?, ?)"), {dayPrefix, *highest + 1},
+                          QStringLiteral("number the record"));
+        !q)
+        return q.error();
+    return format(prefix, date, *highest + 1);
+}
+
+Result<void> noteUsed(const QSqlDatabase &db, const QString &prefix, const QString &number)
+{
+    const QRegularExpression automatic(QStringLiteral("^(%1\\d{8}-)(\\d+)$").arg(QRegularExpression::escape(prefix)));
+    const auto m = automatic.match(number);
+    if (!m.hasMatch())
+        return {};
+    // Only a day the counter already knows needs raising; a new day is counted from the records.
+    auto q = Sql::run(db, QStringLiteral("UPDATE day_counters SET last = max(last, ?) WHERE prefix = ?"),
+                      {m.captured(2).toLongLong(), m.captured(1)}, QStringLiteral("note the hand-typed number"));
+    if (!q)
+        return q.error();
+    return {};
 }
 
 std::optional<AppError> checkManual(const QString &field, const QString &number, const QString &prefix)

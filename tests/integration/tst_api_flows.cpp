@@ -257,6 +257,9 @@ private Q_SLOTS:
                  QStringLiteral("JZ20230116-001"));
         QCOMPARE(m_admin.get("/api/flows/next-voucher?date=2023-01-15").json().value(QStringLiteral("voucherNo")).toString(),
                  QStringLiteral("JZ20230115-003"));
+        // The preview uses no number.
+        QCOMPARE(m_admin.get("/api/flows/next-voucher?date=2023-01-15").json().value(QStringLiteral("voucherNo")).toString(),
+                 QStringLiteral("JZ20230115-003"));
         // A number given by hand is kept, and numbering continues after the highest.
         QJsonObject manual = d;
         manual.insert(QStringLiteral("voucherNo"), QStringLiteral("JZ20230115-010"));

@@ -117,8 +117,9 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
     }
     if (who.principal.scope != DataScope::All && (d.departmentId.isEmpty() || d.departmentId != who.principal.departmentId))
         return AppError::forbidden(QStringLiteral("you may only record documents for your own project"));
-    if (d.docNo.isEmpty()) {
-        auto no = DayNumbers::next(db, QStringLiteral("ar_ap_docs"), QStringLiteral("doc_no"), d.kind, d.issueDate);
+    const bool typed = !d.docNo.isEmpty();
+    if (!typed) {
+        auto no = DayNumbers::take(db, QStringLiteral("ar_ap_docs"), QStringLiteral("doc_no"), d.kind, d.issueDate);
         if (!no)
             return no.error();
         d.docNo = *no;
@@ -134,6 +135,9 @@ Result<ArApService::Created> ArApService::create(const NewDocument &input, const
     if (!q)
         return Sql::isUniqueViolation(q.error()) ? AppError::duplicate(QStringLiteral("document number %1 is already used").arg(d.docNo))
                                                  : q.error();
+    if (typed)
+        if (auto noted = DayNumbers::noteUsed(db, d.kind, d.docNo); !noted)
+            return noted.error();
     if (auto ok = m_audit.record({who.userId, QStringLiteral("create"), QStringLiteral("ar_ap_doc"), id,
                                   QJsonObject{{QStringLiteral("kind"), d.kind}, {QStringLiteral("docNo"), d.docNo},
                                               {QStringLiteral("amountCents"), d.amountCents}},

@@ -126,7 +126,7 @@ Result<QString> CashFlowService::nextVoucherNo(const QString &date)
     auto db = m_db.connection();
     if (!db)
         return db.error();
-    return DayNumbers::next(*db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, date);
+    return DayNumbers::peek(*db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, date);
 }
 
 Result<void> CashFlowService::checkVouchers(const QSqlDatabase &db, const QStringList &urls, const AuthSession &who,
@@ -198,8 +198,9 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         if (!department->next())
             return AppError::field(QStringLiteral("departmentId"), QStringLiteral("no project with id %1").arg(f.departmentId));
     }
-    if (f.voucherNo.isEmpty()) {
-        auto no = DayNumbers::next(db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, f.bizDate);
+    const bool typed = !f.voucherNo.isEmpty();
+    if (!typed) {
+        auto no = DayNumbers::take(db, QStringLiteral("cash_flows"), QStringLiteral("voucher_no"), VoucherPrefix, f.bizDate);
         if (!no)
             return no.error();
         f.voucherNo = *no;
@@ -223,6 +224,9 @@ Result<CashFlowService::Created> CashFlowService::insert(const QSqlDatabase &db,
         }
         return q.error();
     }
+    if (typed)
+        if (auto noted = DayNumbers::noteUsed(db, VoucherPrefix, f.voucherNo); !noted)
+            return noted.error();
     if (auto linked = VoucherLinks::replace(db, QStringLiteral("cash_flow"), id, f.voucherUrls); !linked)
         return linked.error();
     auto posted = Ledger::post(db, {f.accountId, id, f.bizDate,
