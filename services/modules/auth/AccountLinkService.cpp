@@ -65,23 +65,31 @@ Result<LoginAccount> AccountLinkService::useLink(const QString &update, const QV
     return account;
 }
 
-Result<QString> AccountLinkService::verifyActivation(const QString &token)
+Result<QString> AccountLinkService::checkLink(const QString &token, const QString &tokenColumn, const QString &expiresColumn,
+                                             const QString &holder, const QString &invalid, const QString &expired)
 {
     if (!wellFormedToken(token, 64))
-        return AppError::notFound(QStringLiteral("激活链接无效"));
+        return AppError::notFound(invalid);
     auto db = m_context.database.connection();
     if (!db)
         return db.error();
-    auto q = Sql::run(*db, QStringLiteral("SELECT COALESCE(personal_email, email), activation_expires_at, status FROM employees "
-                                          "WHERE activation_token = ?"),
-                      {OneTimeToken::digest(token)}, QStringLiteral("check the activation link"));
+    auto q = Sql::run(*db, QStringLiteral("SELECT COALESCE(personal_email, email), %1 FROM employees WHERE %2 = ? AND %3")
+                               .arg(expiresColumn, tokenColumn, holder),
+                      {OneTimeToken::digest(token)}, QStringLiteral("check the link"));
     if (!q)
         return q.error();
-    if (!q->next() || q->value(2).toString() == QLatin1String("resigned"))
-        return AppError::notFound(QStringLiteral("激活链接无效"));
+    if (!q->next())
+        return AppError::notFound(invalid);
     if (q->value(1).toLongLong() <= Clock::nowMs())
-        return AppError::validation(QStringLiteral("激活链接已过期，请联系人事重新发送"));
+        return AppError::validation(expired);
     return q->value(0).toString();
+}
+
+Result<QString> AccountLinkService::verifyActivation(const QString &token)
+{
+    return checkLink(token, QStringLiteral("activation_token"), QStringLiteral("activation_expires_at"),
+                     QStringLiteral("status <> 'resigned'"), QStringLiteral("激活链接无效"),
+                     QStringLiteral("激活链接已过期，请联系人事重新发送"));
 }
 
 Result<LoginOutcome> AccountLinkService::activate(const QString &token, const QString &password, const QString &totpSecret,
@@ -240,21 +248,8 @@ Result<void> AccountLinkService::requestPasswordReset(const QString &employeeId,
 
 Result<QString> AccountLinkService::verifyPasswordReset(const QString &token)
 {
-    if (!wellFormedToken(token, 64))
-        return AppError::notFound(QStringLiteral("重置链接无效"));
-    auto db = m_context.database.connection();
-    if (!db)
-        return db.error();
-    auto q = Sql::run(*db, QStringLiteral("SELECT COALESCE(personal_email, email), reset_expires_at FROM employees "
-                                          "WHERE reset_token = ? AND active = 1"),
-                      {OneTimeToken::digest(token)}, QStringLiteral("check the reset link"));
-    if (!q)
-        return q.error();
-    if (!q->next())
-        return AppError::notFound(QStringLiteral("重置链接无效"));
-    if (q->value(1).toLongLong() <= Clock::nowMs())
-        return AppError::validation(QStringLiteral("重置链接已过期，请重新申请"));
-    return q->value(0).toString();
+    return checkLink(token, QStringLiteral("reset_token"), QStringLiteral("reset_expires_at"), QStringLiteral("active = 1"),
+                     QStringLiteral("重置链接无效"), QStringLiteral("重置链接已过期，请重新申请"));
 }
 
 Result<LoginOutcome> AccountLinkService::resetPassword(const QString &token, const QString &password, const ClientInfo &client)

@@ -53,6 +53,10 @@ public:
     Result<void> resetTotp(const QString &employeeId, const QString &actorId, const ClientInfo &client);
 
 private:
+    // An emailed link's token checked against employees.<tokenColumn> for an employee matching
+    // `holder` (SQL, a code constant): the login email, 404 `invalid`, or 400 `expired`.
+    Result<QString> checkLink(const QString &token, const QString &tokenColumn, const QString &expiresColumn,
+                              const QString &holder, const QString &invalid, const QString &expired);
     // Runs `update` (… RETURNING id; it checks and consumes the link in one statement), reads
     // the account, audits `action`: one transaction. 404 `invalid` when the link matched nothing.
     Result<LoginAccount> useLink(const QString &update, const QVariantList &values, const QString &invalid,

@@ -77,6 +77,19 @@ Result<Credentials> credentialsFrom(const HttpRequest &request)
     return c;
 }
 
+// A body whose one field is a required string: {email} or {token}.
+Result<QString> onlyField(const HttpRequest &request, const QString &name, int maxLength)
+{
+    auto body = Json::parseObject(request.body);
+    if (!body)
+        return body.error();
+    JsonFields in(*body);
+    const QString value = in.requiredString(name, maxLength);
+    if (!in.ok())
+        return in.error();
+    return value;
+}
+
 QString tokenParam(const HttpRequest &request)
 {
     return request.queryValue(QStringLiteral("token")).trimmed();
@@ -240,14 +253,10 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     router.add({"POST", QStringLiteral("/api/auth/mobile/request-totp-reset"), QStringLiteral("Email a TOTP-reset link"), Tag,
                 Access::Public},
                [links](HttpRequest &request) -> Result<HttpResponse> {
-                   auto body = Json::parseObject(request.body);
-                   if (!body)
-                       return body.error();
-                   JsonFields in(*body);
-                   const QString email = in.requiredString(QStringLiteral("email"), 320);
-                   if (!in.ok())
-                       return in.error();
-                   if (auto ok = links->requestTotpReset(email, clientOf(request)); !ok)
+                   auto email = onlyField(request, QStringLiteral("email"), 320);
+                   if (!email)
+                       return email.error();
+                   if (auto ok = links->requestTotpReset(*email, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("success")}});
                });
@@ -263,14 +272,10 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     router.add({"POST", QStringLiteral("/api/auth/mobile/reset-totp/confirm"), QStringLiteral("Remove the authenticator binding"),
                 Tag, Access::Public},
                [links](HttpRequest &request) -> Result<HttpResponse> {
-                   auto body = Json::parseObject(request.body);
-                   if (!body)
-                       return body.error();
-                   JsonFields in(*body);
-                   const QString token = in.requiredString(QStringLiteral("token"), 128);
-                   if (!in.ok())
-                       return in.error();
-                   if (auto ok = links->confirmTotpReset(token, clientOf(request)); !ok)
+                   auto token = onlyField(request, QStringLiteral("token"), 128);
+                   if (!token)
+                       return token.error();
+                   if (auto ok = links->confirmTotpReset(*token, clientOf(request)); !ok)
                        return ok.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("success"), true}});
                });
@@ -295,14 +300,10 @@ void installAuthRoutes(Router &router, ModuleContext &context)
     router.add({"POST", QStringLiteral("/api/auth/lockouts/unlock"), QStringLiteral("Unlock an account"), Tag,
                 Access::Authenticated, QStringLiteral("system.user.update")},
                [ctx](HttpRequest &request) -> Result<HttpResponse> {
-                   auto body = Json::parseObject(request.body);
-                   if (!body)
-                       return body.error();
-                   JsonFields in(*body);
-                   const QString email = in.requiredString(QStringLiteral("email"), 320);
-                   if (!in.ok())
-                       return in.error();
-                   auto unlocked = unlockAccount(ctx->throttle, ctx->audit, email, request.actor, request.clientAddress);
+                   auto email = onlyField(request, QStringLiteral("email"), 320);
+                   if (!email)
+                       return email.error();
+                   auto unlocked = unlockAccount(ctx->throttle, ctx->audit, *email, request.actor, request.clientAddress);
                    if (!unlocked)
                        return unlocked.error();
                    return HttpResponse::json(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("unlocked"), *unlocked}});

@@ -58,6 +58,13 @@ void addReport(Router &router, const std::shared_ptr<FinanceReports> &reports, c
                    });
 }
 
+// ?kind=AR|AP; receivables when not given.
+QString documentKind(QueryParams &params)
+{
+    const QString kind = params.choice(QStringLiteral("kind"), {QStringLiteral("AR"), QStringLiteral("AP")});
+    return kind.isEmpty() ? QStringLiteral("AR") : kind;
+}
+
 // Loans run for years: without a start, a loan report covers everything up to the end.
 ReportRange allTimeUnlessAsked(const QueryParams &params, ReportRange range)
 {
@@ -113,17 +120,11 @@ void installReportRoutes(Router &router, ModuleContext &context)
     }
     addReport(router, reports, {QStringLiteral("/api/reports/ar-ap/summary")}, QStringLiteral("Receivables or payables: totals by status"),
               [r](HttpRequest &, QueryParams &params, const ReportRange &range) {
-                  return value(r->arApSummary(params.choice(QStringLiteral("kind"), {QStringLiteral("AR"), QStringLiteral("AP")}).isEmpty()
-                                                  ? QStringLiteral("AR")
-                                                  : params.text(QStringLiteral("kind")),
-                                              range));
+                  return value(r->arApSummary(documentKind(params), range));
               });
     addReport(router, reports, {QStringLiteral("/api/reports/ar-ap/detail")}, QStringLiteral("Receivables or payables with what is settled"),
               [r](HttpRequest &, QueryParams &params, const ReportRange &range) {
-                  return value(r->arApDetail(params.choice(QStringLiteral("kind"), {QStringLiteral("AR"), QStringLiteral("AP")}).isEmpty()
-                                                 ? QStringLiteral("AR")
-                                                 : params.text(QStringLiteral("kind")),
-                                             range));
+                  return value(r->arApDetail(documentKind(params), range));
               });
 
     addReport(router, reports, {QStringLiteral("/api/reports/expense/summary"), QStringLiteral("/api/reports/expense-summary")},
